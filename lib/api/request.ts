@@ -1,0 +1,84 @@
+import "server-only";
+import type { z } from "zod";
+import { BadRequestError, NotFoundError, PayloadTooLargeError } from "@/lib/errors";
+
+export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+/** Reads a JSON body with a size limit; malformed input is a 400, never a 500. */
+export async function readJson(
+  request: Request,
+  { limitBytes = DEFAULT_BODY_LIMIT, emptyAsObject = false } = {},
+): Promise<unknown> {
+  const declared = Number(request.headers.get("content-length") ?? "NaN");
+  if (Number.isFinite(declared) && declared > limitBytes) throw new PayloadTooLargeError(limitBytes, declared);
+  const contentType = request.headers.get("content-type") ?? "";
+  if (contentType !== "" && !/^application\/([\w.+-]*\+)?json\b/i.test(contentType) && !contentType.startsWith("text/plain")) {
+    throw new BadRequestError(`expected a JSON body (content-type application/json), got content-type "${contentType}"`);
+  }
+  const text = await readLimitedText(request, limitBytes);
+  if (text.trim() === "") {
+    if (emptyAsObject) return {};
+    throw new BadRequestError("expected a JSON body, got an empty body");
+  }
+  // PostgreSQL text cannot hold NUL characters; refuse them up front.
+  if (text.includes("\\u0000")) throw new BadRequestError("strings may not contain NUL (\\u0000) characters");
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new BadRequestError(`body is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+async function readLimitedText(request: Request, limitBytes: number): Promise<string> {
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limitBytes) {
+      await reader.cancel();
+      throw new PayloadTooLargeError(limitBytes, null);
+    }
+    chunks.push(value);
+  }
+  return new TextDecoder("utf-8", { fatal: false }).decode(Buffer.concat(chunks));
+}
+
+export async function parseBody<S extends z.ZodType>(request: Request, schema: S): Promise<z.output<S>> {
+  return schema.parse(await readJson(request));
+}
+
+export function parseQuery<S extends z.ZodType>(request: Request, schema: S): z.output<S> {
+  const params = Object.fromEntries(new URL(request.url).searchParams.entries());
+  return schema.parse(params);
+}
+
+const ID_RE = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** Route ids that cannot exist are a 404 without touching the database. */
+export function checkId(value: string, what: string): string {
+  if (!ID_RE.test(value)) throw new NotFoundError(what);
+  return value;
+}
+
+export const OWNER_HEADER = "x-owner-secret";
+export const ownerCookieName = (sweepId: string) => `il_owner_${sweepId}`;
+
+/** The owner secret from the header (scripts) or this browser's cookie. */
+export function ownerSecretFrom(request: Request, sweepId: string): string | undefined {
+  const header = request.headers.get(OWNER_HEADER) ?? undefined;
+  const auth = request.headers.get("authorization");
+  const bearer = auth?.match(/^Bearer\s+(.+)$/i)?.[1];
+  return header ?? bearer ?? readCookie(request.headers.get("cookie") ?? "", ownerCookieName(sweepId));
+}
+
+export function readCookie(header: string, name: string): string | undefined {
+  for (const part of header.split(";")) {
+    const eq = part.indexOf("=");
+    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+  }
+  return undefined;
+}

@@ -1,0 +1,63 @@
+/**
+ * Errors that the API maps to a status code in one place
+ * (lib/api/respond.ts). `details` is safe to show to the caller.
+ */
+import type { FieldIssue } from "@/lib/sweep/errors";
+
+export type IssueDetail = FieldIssue;
+
+export class AppError extends Error {
+  constructor(
+    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 503,
+    message: string,
+    readonly details: IssueDetail[] | Record<string, unknown> | null = null,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class BadRequestError extends AppError {
+  constructor(message: string, details: IssueDetail[] | null = null) {
+    super(400, message, details);
+  }
+}
+
+export class UnauthorizedError extends AppError {
+  constructor(message = "this action needs the sweep's owner secret") {
+    super(401, message);
+  }
+}
+
+export class ForbiddenError extends AppError {
+  constructor(message = "the owner secret does not match this sweep") {
+    super(403, message);
+  }
+}
+
+export class NotFoundError extends AppError {
+  constructor(what: string) {
+    super(404, `${what} not found`);
+  }
+}
+
+export class ConflictError extends AppError {
+  constructor(message: string, details: Record<string, unknown> | null = null) {
+    super(409, message, details);
+  }
+}
+
+export class PayloadTooLargeError extends AppError {
+  constructor(limitBytes: number, gotBytes: number | null) {
+    super(413, `request body is larger than ${limitBytes} bytes`, {
+      limitBytes,
+      ...(gotBytes === null ? {} : { gotBytes }),
+    });
+  }
+}
+
+export class ValidationError extends AppError {
+  constructor(message: string, details: IssueDetail[]) {
+    super(422, message, details);
+  }
+}

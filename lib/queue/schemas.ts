@@ -1,0 +1,55 @@
+import { z } from "zod";
+
+/** What a worker reports while training; stored with the attempt. */
+export const progressSchema = z.strictObject({
+  phase: z.enum(["data", "train", "eval"]).default("train"),
+  step: z.number().int().min(0),
+  totalSteps: z.number().int().min(1),
+  loss: z.number().finite().nullable().optional(),
+  imagesPerSecond: z.number().finite().min(0).optional(),
+  etaSeconds: z.number().finite().min(0).optional(),
+});
+export type Progress = z.output<typeof progressSchema>;
+
+export const environmentSchema = z.strictObject({
+  backend: z.string().min(1).max(40),
+  adapter: z.string().max(300).optional(),
+  userAgent: z.string().max(500).optional(),
+  tfjsVersion: z.string().max(40).optional(),
+  runtime: z.string().max(100).optional(),
+});
+export type Environment = z.output<typeof environmentSchema>;
+
+const lossPoint = z.tuple([z.number().int().min(0), z.number().finite()]);
+
+/** The measured outcome of one trial. Accuracies are fractions in [0, 1]. */
+export const trialResultSchema = z.strictObject({
+  linearProbeAccuracy: z.number().min(0).max(1),
+  knnAccuracy: z.number().min(0).max(1).nullable().default(null),
+  finalLoss: z.number().finite(),
+  lossCurve: z.array(lossPoint).max(2000).default([]),
+  // A week; also keeps the value inside a 32-bit database integer.
+  durationMs: z.number().int().min(0).max(7 * 24 * 3600 * 1000),
+  imagesPerSecond: z.number().finite().min(0).nullable().default(null),
+  realShare: z.number().min(0).max(1).nullable().default(null),
+  environment: environmentSchema,
+  metrics: z.record(z.string().max(60), z.number().finite()).default({}),
+});
+export type TrialResult = z.output<typeof trialResultSchema>;
+export type TrialResultInput = z.input<typeof trialResultSchema>;
+
+export const tokenSchema = z.string().min(16).max(100);
+
+export const claimRequestSchema = z.strictObject({
+  workerId: z.string().min(4).max(64).regex(/^[A-Za-z0-9_-]+$/, "letters, digits, _ and - only").optional(),
+  workerLabel: z.string().max(80).optional(),
+  userAgent: z.string().max(500).optional(),
+});
+export type ClaimRequest = z.output<typeof claimRequestSchema>;
+
+export const heartbeatRequestSchema = z.strictObject({ token: tokenSchema, progress: progressSchema.optional() });
+export const completeRequestSchema = z.strictObject({ token: tokenSchema, result: trialResultSchema });
+export const failRequestSchema = z.strictObject({ token: tokenSchema, message: z.string().min(1).max(4000) });
+export const trialSelectionSchema = z.strictObject({
+  trialIds: z.array(z.string().min(1).max(64)).min(1).max(5000).optional(),
+});

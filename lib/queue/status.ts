@@ -1,0 +1,16 @@
+export const TRIAL_STATUSES = ["queued", "running", "done", "failed", "cancelled"] as const;
+export type TrialStatus = (typeof TRIAL_STATUSES)[number];
+
+export const ATTEMPT_STATUSES = ["running", "done", "failed", "expired", "cancelled"] as const;
+export type AttemptStatus = (typeof ATTEMPT_STATUSES)[number];
+
+export type StatusCounts = Record<TrialStatus, number> & { total: number };
+
+export function emptyCounts(): StatusCounts {
+  return { queued: 0, running: 0, done: 0, failed: 0, cancelled: 0, total: 0 };
+}
+
+/** Finished means no trial can still produce a result without an owner action. */
+export function isSweepFinished(counts: StatusCounts): boolean {
+  return counts.total > 0 && counts.queued === 0 && counts.running === 0;
+}

@@ -1,0 +1,205 @@
+import "server-only";
+import type { Db, Sweep, Trial } from "@/lib/db/client";
+import { ForbiddenError, NotFoundError, UnauthorizedError } from "@/lib/errors";
+import { hashSecret, randomId, secretMatches } from "@/lib/ids";
+import { progressSchema } from "@/lib/queue/schemas";
+import { emptyCounts, type StatusCounts, TRIAL_STATUSES, type TrialStatus } from "@/lib/queue/status";
+import { expandGrid } from "@/lib/sweep/grid";
+import { sweepConfigHash, trialConfigHash } from "@/lib/sweep/hash";
+import { type SweepConfig, sweepConfigSchema } from "@/lib/sweep/schema";
+import type { SweepView, TrialView } from "./views";
+
+export interface CreatedSweep {
+  sweep: SweepView;
+  ownerSecret: string;
+}
+
+/** Stores the sweep and all its trials in one transaction: never a half-written sweep. */
+export async function createSweep(db: Db, config: SweepConfig): Promise<CreatedSweep> {
+  const trials = expandGrid(config);
+  const sweepId = randomId();
+  const ownerSecret = randomId(32);
+  await db.$transaction(async (tx) => {
+    await tx.sweep.create({
+      data: {
+        id: sweepId,
+        shareId: randomId(),
+        ownerSecretHash: hashSecret(ownerSecret),
+        name: config.name,
+        description: config.description,
+        configJson: JSON.stringify(config),
+        configHash: sweepConfigHash(config),
+        trialCount: trials.length,
+        leaseSeconds: config.execution.leaseSeconds,
+        maxAttempts: config.execution.maxAttempts,
+      },
+    });
+    await tx.trial.createMany({
+      data: trials.map((trial) => ({
+        id: randomId(),
+        sweepId,
+        orderIndex: trial.orderIndex,
+        cellKey: trial.cellKey,
+        augKnob: trial.augKnob,
+        augValue: trial.augValue,
+        mixRatio: trial.mixRatio === "none" ? null : trial.mixRatio,
+        generatedSize: trial.generatedSize,
+        seed: trial.seed,
+        configHash: trialConfigHash(config, trial),
+        status: "queued",
+      })),
+    });
+  });
+  return { sweep: await getSweep(db, sweepId), ownerSecret };
+}
+
+async function countStatuses(db: Db, sweepId: string): Promise<StatusCounts> {
+  const groups = await db.trial.groupBy({ by: ["status"], where: { sweepId }, _count: { _all: true } });
+  const counts = emptyCounts();
+  for (const group of groups) {
+    if ((TRIAL_STATUSES as readonly string[]).includes(group.status)) {
+      counts[group.status as TrialStatus] = group._count._all;
+    }
+    counts.total += group._count._all;
+  }
+  return counts;
+}
+
+function toSweepView(sweep: Sweep, counts: StatusCounts): SweepView {
+  return {
+    id: sweep.id,
+    shareId: sweep.shareId,
+    name: sweep.name,
+    description: sweep.description,
+    // Stored configs were validated on the way in; parsing again fills
+    // defaults that later versions of the schema may add.
+    config: sweepConfigSchema.parse(JSON.parse(sweep.configJson)),
+    configHash: sweep.configHash,
+    trialCount: sweep.trialCount,
+    createdAt: sweep.createdAt.toISOString(),
+    updatedAt: sweep.updatedAt.toISOString(),
+    counts,
+  };
+}
+
+export async function getSweep(db: Db, sweepId: string): Promise<SweepView> {
+  const sweep = await db.sweep.findUnique({ where: { id: sweepId } });
+  if (!sweep) throw new NotFoundError("sweep");
+  return toSweepView(sweep, await countStatuses(db, sweep.id));
+}
+
+export async function getSweepByShareId(db: Db, shareId: string): Promise<SweepView> {
+  const sweep = await db.sweep.findUnique({ where: { shareId } });
+  if (!sweep) throw new NotFoundError("sweep");
+  return toSweepView(sweep, await countStatuses(db, sweep.id));
+}
+
+/** The sweeps whose owner secrets this browser holds, newest first. */
+export async function listOwnedSweeps(db: Db, secrets: Map<string, string>): Promise<SweepView[]> {
+  if (secrets.size === 0) return [];
+  const sweeps = await db.sweep.findMany({ where: { id: { in: [...secrets.keys()] } }, orderBy: { createdAt: "desc" } });
+  const owned = sweeps.filter((sweep) => secretMatches(secrets.get(sweep.id) ?? "", sweep.ownerSecretHash));
+  return Promise.all(owned.map(async (sweep) => toSweepView(sweep, await countStatuses(db, sweep.id))));
+}
+
+export async function assertOwner(db: Db, sweepId: string, secret: string | undefined): Promise<void> {
+  const sweep = await db.sweep.findUnique({ where: { id: sweepId }, select: { ownerSecretHash: true } });
+  if (!sweep) throw new NotFoundError("sweep");
+  if (!secret) throw new UnauthorizedError();
+  if (!secretMatches(secret, sweep.ownerSecretHash)) throw new ForbiddenError();
+}
+
+export async function isOwner(db: Db, sweepId: string, secret: string | undefined): Promise<boolean> {
+  if (!secret) return false;
+  const sweep = await db.sweep.findUnique({ where: { id: sweepId }, select: { ownerSecretHash: true } });
+  return sweep !== null && secretMatches(secret, sweep.ownerSecretHash);
+}
+
+export async function deleteSweep(db: Db, sweepId: string): Promise<void> {
+  // Cascades remove trials, attempts and workers in the same statement.
+  const deleted = await db.sweep.deleteMany({ where: { id: sweepId } });
+  if (deleted.count === 0) throw new NotFoundError("sweep");
+}
+
+type TrialWithRunning = Trial & { attempts: { progressJson: string | null }[] };
+
+function parseProgress(json: string | null | undefined): TrialView["progress"] {
+  if (!json) return null;
+  const parsed = progressSchema.safeParse(JSON.parse(json));
+  return parsed.success ? parsed.data : null;
+}
+
+export function toTrialView(trial: TrialWithRunning, now = new Date()): TrialView {
+  return {
+    id: trial.id,
+    orderIndex: trial.orderIndex,
+    cellKey: trial.cellKey,
+    augKnob: trial.augKnob,
+    augValue: trial.augValue,
+    mixRatio: trial.mixRatio === null ? "none" : trial.mixRatio,
+    generatedSize: trial.generatedSize,
+    seed: trial.seed,
+    configHash: trial.configHash,
+    status: trial.status as TrialStatus,
+    attempts: trial.attemptCount,
+    failures: trial.failureCount,
+    leaseExpiresAt: trial.leaseExpiresAt?.toISOString() ?? null,
+    leaseLapsed: trial.status === "running" && trial.leaseExpiresAt !== null && trial.leaseExpiresAt < now,
+    lastError: trial.lastError,
+    linearAcc: trial.linearAcc,
+    knnAcc: trial.knnAcc,
+    finalLoss: trial.finalLoss,
+    durationMs: trial.durationMs,
+    imagesPerSec: trial.imagesPerSec,
+    backend: trial.backend,
+    progress: trial.status === "running" ? parseProgress(trial.attempts[0]?.progressJson) : null,
+    updatedAt: trial.updatedAt.toISOString(),
+  };
+}
+
+export interface TrialQuery {
+  status?: TrialStatus | undefined;
+  limit: number;
+  offset: number;
+}
+
+export async function listTrials(db: Db, sweepId: string, query: TrialQuery): Promise<{ trials: TrialView[]; total: number }> {
+  const where = { sweepId, ...(query.status ? { status: query.status } : {}) };
+  const [rows, total] = await Promise.all([
+    db.trial.findMany({
+      where,
+      orderBy: { orderIndex: "asc" },
+      skip: query.offset,
+      take: query.limit,
+      include: {
+        attempts: { where: { status: "running" }, orderBy: { number: "desc" }, take: 1, select: { progressJson: true } },
+      },
+    }),
+    db.trial.count({ where }),
+  ]);
+  const now = new Date();
+  return { trials: rows.map((row) => toTrialView(row, now)), total };
+}
+
+export interface WorkerInfo {
+  sweepId: string;
+  workerId: string;
+  label?: string | undefined;
+  userAgent?: string | undefined;
+}
+
+export async function touchWorker(db: Db, info: WorkerInfo): Promise<void> {
+  const now = new Date();
+  await db.worker.upsert({
+    where: { sweepId_id: { sweepId: info.sweepId, id: info.workerId } },
+    create: {
+      id: info.workerId,
+      sweepId: info.sweepId,
+      label: info.label ?? `worker ${info.workerId.slice(0, 6)}`,
+      userAgent: info.userAgent ?? null,
+      firstSeenAt: now,
+      lastSeenAt: now,
+    },
+    update: { lastSeenAt: now, ...(info.label ? { label: info.label } : {}) },
+  });
+}
