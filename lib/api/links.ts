@@ -10,6 +10,26 @@ export function ownedSecretsFromCookies(all: { name: string; value: string }[]):
   return secrets;
 }
 
+export function ownedSecretsFromCookieHeader(header: string): Map<string, string> {
+  const all = header
+    .split(";")
+    .map((part) => part.trim())
+    .filter((part) => part.includes("="))
+    .map((part) => {
+      const eq = part.indexOf("=");
+      return { name: part.slice(0, eq), value: safeDecode(part.slice(eq + 1)) };
+    });
+  return ownedSecretsFromCookies(all);
+}
+
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
 export function shareLinks(request: Request, sweep: Pick<SweepView, "id" | "shareId">) {
   const origin = new URL(request.url).origin;
   return { shareUrl: `${origin}/s/${sweep.shareId}`, sweepUrl: `${origin}/sweeps/${sweep.id}` };

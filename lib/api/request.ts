@@ -20,13 +20,39 @@ export async function readJson(
     if (emptyAsObject) return {};
     throw new BadRequestError("expected a JSON body, got an empty body");
   }
-  // PostgreSQL text cannot hold NUL characters; refuse them up front.
-  if (text.includes("\\u0000")) throw new BadRequestError("strings may not contain NUL (\\u0000) characters");
+  let value: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    value = JSON.parse(text) as unknown;
   } catch (error) {
     throw new BadRequestError(`body is not valid JSON: ${(error as Error).message}`);
   }
+  // PostgreSQL text cannot hold NUL characters, and Prisma cannot send unpaired
+  // surrogates (both come from \u escapes); refuse them up front.
+  if (hasUnstorableString(value)) {
+    throw new BadRequestError("strings may not contain NUL (\\u0000) characters or unpaired surrogates");
+  }
+  return value;
+}
+
+const UNSTORABLE_RE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Walks keys and values without recursion: a 1 MB body can nest very deeply. */
+function hasUnstorableString(root: unknown): boolean {
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (typeof value === "string") {
+      if (UNSTORABLE_RE.test(value)) return true;
+    } else if (Array.isArray(value)) {
+      for (const item of value) stack.push(item);
+    } else if (typeof value === "object" && value !== null) {
+      for (const [key, item] of Object.entries(value)) {
+        if (UNSTORABLE_RE.test(key)) return true;
+        stack.push(item);
+      }
+    }
+  }
+  return false;
 }
 
 async function readLimitedText(request: Request, limitBytes: number): Promise<string> {
@@ -78,7 +104,14 @@ export function ownerSecretFrom(request: Request, sweepId: string): string | und
 export function readCookie(header: string, name: string): string | undefined {
   for (const part of header.split(";")) {
     const eq = part.indexOf("=");
-    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+    if (eq > 0 && part.slice(0, eq).trim() === name) {
+      const raw = part.slice(eq + 1).trim();
+      try {
+        return decodeURIComponent(raw);
+      } catch {
+        return raw;
+      }
+    }
   }
   return undefined;
 }

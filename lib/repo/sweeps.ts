@@ -190,16 +190,22 @@ export interface WorkerInfo {
 
 export async function touchWorker(db: Db, info: WorkerInfo): Promise<void> {
   const now = new Date();
-  await db.worker.upsert({
-    where: { sweepId_id: { sweepId: info.sweepId, id: info.workerId } },
-    create: {
-      id: info.workerId,
-      sweepId: info.sweepId,
-      label: info.label ?? `worker ${info.workerId.slice(0, 6)}`,
-      userAgent: info.userAgent ?? null,
-      firstSeenAt: now,
-      lastSeenAt: now,
-    },
-    update: { lastSeenAt: now, ...(info.label ? { label: info.label } : {}) },
-  });
+  try {
+    await db.worker.upsert({
+      where: { sweepId_id: { sweepId: info.sweepId, id: info.workerId } },
+      create: {
+        id: info.workerId,
+        sweepId: info.sweepId,
+        label: info.label ?? `worker ${info.workerId.slice(0, 6)}`,
+        userAgent: info.userAgent ?? null,
+        firstSeenAt: now,
+        lastSeenAt: now,
+      },
+      update: { lastSeenAt: now, ...(info.label ? { label: info.label } : {}) },
+    });
+  } catch (error) {
+    // P2003: the foreign key to Sweep failed, i.e. there is no such sweep.
+    if ((error as { code?: unknown }).code === "P2003") throw new NotFoundError("sweep");
+    throw error;
+  }
 }

@@ -205,9 +205,16 @@ const trainingSchema = z
     }
   });
 
+/**
+ * NUL cannot be stored in PostgreSQL text and unpaired surrogates cannot be
+ * sent through Prisma; a YAML spec can produce both with escapes ("\0").
+ */
+const STORABLE_TEXT_RE = /^(?:[^\u0000\ud800-\udfff]|[\ud800-\udbff][\udc00-\udfff])*$/;
+const storableText = { pattern: STORABLE_TEXT_RE, message: "must not contain NUL characters or unpaired surrogates" };
+
 export const sweepConfigSchema = z.strictObject({
-  name: z.string().trim().min(1).max(120).default("Quick demo sweep"),
-  description: z.string().max(2000).default(""),
+  name: z.string().trim().min(1).max(120).regex(storableText.pattern, storableText.message).default("Quick demo sweep"),
+  description: z.string().max(2000).regex(storableText.pattern, storableText.message).default(""),
   dataset: z
     .strictObject({
       ref: z

@@ -88,7 +88,13 @@ export function parseSweepSpec(text: string): SweepConfig {
       doc.errors.map((error) => ({ path: "", message: `YAML syntax error: ${firstLine(error.message)}` })),
     );
   }
-  const spec: unknown = doc.toJS();
+  let spec: unknown;
+  try {
+    spec = doc.toJS();
+  } catch (error) {
+    // e.g. yaml's guard against alias bombs ("Excessive alias count ...").
+    throw new SweepSpecError([{ path: "", message: `YAML could not be read: ${firstLine((error as Error).message)}` }]);
+  }
   if (!isRecord(spec)) {
     throw new SweepSpecError([{ path: "", message: "expected a mapping with at least `method: grid`" }]);
   }

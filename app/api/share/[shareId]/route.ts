@@ -15,5 +15,5 @@ export const GET = route(async (request, { params }: Context) => {
   const db = await getDb();
   const sweep = await getSweepByShareId(db, shareId);
   const { trials, total } = await listTrials(db, sweep.id, query);
-  return json({ sweep: publicSweep(sweep), total, trials });
+  return json({ sweep: publicSweep(sweep), counts: sweep.counts, total, trials });
 });

@@ -1,0 +1,82 @@
+"use client";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import type { StatusCounts } from "@/lib/queue/status";
+
+export async function postOwnerAction(
+  sweepId: string,
+  action: "cancel" | "requeue",
+  trialIds?: string[],
+): Promise<{ ok: true } | { ok: false; message: string }> {
+  try {
+    const response = await fetch(`/api/sweeps/${sweepId}/${action}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(trialIds ? { trialIds } : {}),
+    });
+    if (response.ok) return { ok: true };
+    const body = (await response.json().catch(() => ({}))) as { error?: string };
+    return { ok: false, message: `${action} failed: ${body.error ?? `HTTP ${response.status}`}` };
+  } catch (error) {
+    return { ok: false, message: `${action} failed: ${(error as Error).message}` };
+  }
+}
+
+interface Props {
+  sweepId: string;
+  counts: StatusCounts;
+  onDone: () => Promise<void>;
+  onError: (message: string | null) => void;
+}
+
+/** Owner-only actions; the server checks the owner cookie on every one. */
+export function OwnerControls({ sweepId, counts, onDone, onError }: Props) {
+  const router = useRouter();
+  const [busy, setBusy] = useState(false);
+
+  async function run(action: "cancel" | "requeue") {
+    setBusy(true);
+    const outcome = await postOwnerAction(sweepId, action);
+    onError(outcome.ok ? null : outcome.message);
+    await onDone();
+    setBusy(false);
+  }
+
+  async function remove() {
+    if (!window.confirm("Delete this sweep with all its trials and results? This cannot be undone.")) return;
+    setBusy(true);
+    const response = await fetch(`/api/sweeps/${sweepId}`, { method: "DELETE" }).catch(() => null);
+    if (response?.ok) {
+      router.push("/");
+      router.refresh();
+      return;
+    }
+    onError(`delete failed: HTTP ${response?.status ?? "no response"}`);
+    setBusy(false);
+  }
+
+  return (
+    <section className="panel" aria-label="Owner controls">
+      <div className="row">
+        <strong>Owner controls</strong>
+        <button
+          type="button"
+          className="button"
+          disabled={busy || counts.queued + counts.running === 0}
+          onClick={() => {
+            if (window.confirm("Cancel every queued and running trial?")) void run("cancel");
+          }}
+        >
+          Cancel remaining trials
+        </button>
+        <button type="button" className="button" disabled={busy || counts.failed + counts.cancelled === 0} onClick={() => void run("requeue")}>
+          Requeue failed and cancelled
+        </button>
+        <span className="spacer" />
+        <button type="button" className="button danger" disabled={busy} onClick={() => void remove()}>
+          Delete sweep
+        </button>
+      </div>
+    </section>
+  );
+}

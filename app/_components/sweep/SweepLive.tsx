@@ -1,0 +1,89 @@
+"use client";
+import { useState } from "react";
+import type { StatusCounts } from "@/lib/queue/status";
+import { isSweepFinished } from "@/lib/queue/status";
+import type { TrialView } from "@/lib/repo/views";
+import type { AugKnob } from "@/lib/sweep/schema";
+import { StatusBar } from "../StatusBar";
+import { duration } from "./format";
+import { OwnerControls, postOwnerAction } from "./OwnerControls";
+import { TrialTable } from "./TrialTable";
+import { usePolling } from "./usePolling";
+
+export interface TrialsPayload {
+  counts: StatusCounts;
+  total: number;
+  trials: TrialView[];
+}
+
+interface Props {
+  initial: TrialsPayload;
+  pollUrl: string;
+  augKnob: AugKnob;
+  /** Present only on the owner's page. */
+  owner?: { sweepId: string } | undefined;
+}
+
+const POLL_MS = 2000;
+
+/** Remaining time from the mean duration of finished trials and the number now running in parallel. */
+function estimateRemaining(trials: TrialView[], counts: StatusCounts): number | null {
+  const durations = trials.filter((t) => t.durationMs !== null).map((t) => t.durationMs!);
+  if (durations.length === 0 || counts.queued + counts.running === 0) return null;
+  const mean = durations.reduce((a, b) => a + b, 0) / durations.length;
+  return (mean * (counts.queued + counts.running)) / Math.max(counts.running, 1);
+}
+
+export function SweepLive({ initial, pollUrl, augKnob, owner }: Props) {
+  const [actionError, setActionError] = useState<string | null>(null);
+  const { data, error, refresh } = usePolling<TrialsPayload>(pollUrl, initial, POLL_MS);
+  const { counts, trials } = data;
+  const finished = isSweepFinished(counts);
+  const remaining = estimateRemaining(trials, counts);
+  const percentDone = counts.total === 0 ? 0 : Math.round((100 * (counts.done + counts.failed + counts.cancelled)) / counts.total);
+
+  async function trialAction(trial: TrialView, action: "cancel" | "requeue") {
+    if (!owner) return;
+    const outcome = await postOwnerAction(owner.sweepId, action, [trial.id]);
+    setActionError(outcome.ok ? null : outcome.message);
+    await refresh();
+  }
+
+  return (
+    <>
+      <section className="panel" aria-label="Progress">
+        <div className="counts" data-testid="status-counts">
+          {(["done", "running", "queued", "failed", "cancelled"] as const).map((status) => (
+            <div key={status}>
+              <strong className={`status-${status}`} data-testid={`count-${status}`}>
+                {counts[status]}
+              </strong>
+              <span className="muted small">{status}</span>
+            </div>
+          ))}
+          <div>
+            <strong data-testid="count-total">{counts.total}</strong>
+            <span className="muted small">trials</span>
+          </div>
+        </div>
+        <StatusBar counts={counts} label="Sweep progress" />
+        <p className="muted small" aria-live="polite">
+          {finished ? "Sweep finished." : `${percentDone}% finished`}
+          {!finished && remaining !== null ? ` · about ${duration(remaining)} left at the current pace` : ""}
+          {!finished && counts.running === 0 && counts.queued > 0 ? " · waiting for a worker to claim trials" : ""}
+          {error ? <span className="error"> · live updates paused ({error})</span> : null}
+        </p>
+      </section>
+      {owner ? (
+        <OwnerControls sweepId={owner.sweepId} counts={counts} onDone={refresh} onError={setActionError} />
+      ) : null}
+      {actionError ? (
+        <div className="alert error" role="alert">
+          {actionError}
+        </div>
+      ) : null}
+      <h2>Trials</h2>
+      <TrialTable trials={trials} augKnob={augKnob} onTrialAction={owner ? trialAction : undefined} />
+    </>
+  );
+}

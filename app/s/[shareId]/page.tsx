@@ -1,0 +1,53 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { getDb } from "@/lib/db/client";
+import { NotFoundError } from "@/lib/errors";
+import { getSweepByShareId, listTrials } from "@/lib/repo/sweeps";
+import { publicSweep } from "@/lib/api/links";
+import { SweepLive } from "@/app/_components/sweep/SweepLive";
+import { SweepSummary } from "@/app/_components/sweep/SweepSummary";
+
+export const dynamic = "force-dynamic";
+
+type Props = { params: Promise<{ shareId: string }> };
+
+async function load(shareId: string) {
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(shareId)) notFound();
+  const db = await getDb();
+  try {
+    const sweep = await getSweepByShareId(db, shareId);
+    const { trials, total } = await listTrials(db, sweep.id, { limit: 2000, offset: 0 });
+    return { sweep: publicSweep(sweep), trials, total };
+  } catch (error) {
+    if (error instanceof NotFoundError) notFound();
+    throw error;
+  }
+}
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const { shareId } = await params;
+  const { sweep } = await load(shareId);
+  return { title: sweep.name, description: `${sweep.trialCount} trials: augmentation × inflation sweep (read-only)` };
+}
+
+export default async function SharedSweepPage({ params }: Props) {
+  const { shareId } = await params;
+  const { sweep, trials, total } = await load(shareId);
+  return (
+    <>
+      <p className="badge status-queued" style={{ marginBottom: "0.5rem" }}>
+        Shared, read-only
+      </p>
+      <h1>{sweep.name}</h1>
+      {sweep.description ? <p className="lede">{sweep.description}</p> : null}
+      <div className="panel">
+        <SweepSummary sweep={sweep} />
+      </div>
+      <SweepLive
+        initial={{ counts: sweep.counts, total, trials }}
+        pollUrl={`/api/share/${shareId}`}
+        augKnob={sweep.config.axes.augmentation.knob}
+      />
+    </>
+  );
+}

@@ -1,0 +1,58 @@
+import type { Metadata } from "next";
+import { cookies } from "next/headers";
+import { notFound } from "next/navigation";
+import { requestOrigin } from "@/lib/api/origin";
+import { ownerCookieName } from "@/lib/api/request";
+import { getDb } from "@/lib/db/client";
+import { NotFoundError } from "@/lib/errors";
+import { getSweep, isOwner, listTrials } from "@/lib/repo/sweeps";
+import { ShareBox } from "@/app/_components/sweep/ShareBox";
+import { SweepLive } from "@/app/_components/sweep/SweepLive";
+import { SweepSummary } from "@/app/_components/sweep/SweepSummary";
+
+export const dynamic = "force-dynamic";
+export const metadata: Metadata = { title: "Sweep" };
+
+type Props = { params: Promise<{ id: string }> };
+
+async function load(id: string) {
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(id)) notFound();
+  const db = await getDb();
+  try {
+    const sweep = await getSweep(db, id);
+    const { trials, total } = await listTrials(db, id, { limit: 2000, offset: 0 });
+    const secret = (await cookies()).get(ownerCookieName(id))?.value;
+    return { sweep, trials, total, owner: await isOwner(db, id, secret) };
+  } catch (error) {
+    if (error instanceof NotFoundError) notFound();
+    throw error;
+  }
+}
+
+export default async function SweepPage({ params }: Props) {
+  const { id } = await params;
+  const { sweep, trials, total, owner } = await load(id);
+  const origin = await requestOrigin();
+  return (
+    <>
+      <h1>{sweep.name}</h1>
+      {sweep.description ? <p className="lede">{sweep.description}</p> : null}
+      <div className="panel">
+        <SweepSummary sweep={sweep} />
+        <div style={{ marginTop: "0.8rem" }}>
+          <ShareBox url={`${origin}/s/${sweep.shareId}`} label="Read-only share link" />
+        </div>
+        <p className="muted small">
+          Anyone with this page&apos;s address can help run the sweep; the share link shows results only.
+          {owner ? " You own this sweep: this browser holds its owner secret." : ""}
+        </p>
+      </div>
+      <SweepLive
+        initial={{ counts: sweep.counts, total, trials }}
+        pollUrl={`/api/sweeps/${sweep.id}/trials`}
+        augKnob={sweep.config.axes.augmentation.knob}
+        owner={owner ? { sweepId: sweep.id } : undefined}
+      />
+    </>
+  );
+}
