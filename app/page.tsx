@@ -3,6 +3,7 @@ import Link from "next/link";
 import { ownedSecretsFromCookies } from "@/lib/api/links";
 import { getDb } from "@/lib/db/client";
 import { listOwnedSweeps } from "@/lib/repo/sweeps";
+import { QuickDemoButton } from "./_components/QuickDemoButton";
 import { StatusBar } from "./_components/StatusBar";
 
 export const dynamic = "force-dynamic";
@@ -18,10 +19,12 @@ export default async function HomePage() {
         you augment and how you weight real against generated data. Define a grid of augmentation strength × mix ratio ×
         seeds, train small SimCLR models in any number of browsers, and share the answer as a link.
       </p>
-      <p style={{ margin: "1.2rem 0" }}>
+      <p className="row" style={{ margin: "1.2rem 0" }}>
         <Link href="/sweeps/new" className="button primary">
           New sweep
         </Link>
+        <QuickDemoButton />
+        <span className="muted small">12 short trials (4 strengths × 3 mix ratios), then press Run on the sweep page.</span>
       </p>
       <section className="panel" aria-labelledby="my-sweeps">
         <h2 id="my-sweeps" style={{ marginTop: 0 }}>

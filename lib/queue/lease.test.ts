@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestDatabase, testDatabaseKinds, type TestDatabase } from "@/lib/testing/databases";
 import { createSweep, deleteSweep, getSweep } from "@/lib/repo/sweeps";
 import { sweepConfigSchema } from "@/lib/sweep/schema";
-import { cancelTrials, claimNextTrial, completeTrial, failTrial, heartbeatTrial, requeueTrials } from "./lease";
+import { cancelTrials, claimNextTrial, completeTrial, failTrial, heartbeatTrial, releaseTrial, requeueTrials } from "./lease";
 import { ConflictError } from "@/lib/errors";
 import type { TrialResult } from "./schemas";
 import { trialResultSchema } from "./schemas";
@@ -165,5 +165,29 @@ describe.each(testDatabaseKinds())("lease protocol on %s", (kind) => {
     await deleteSweep(t.db, sweep.id);
     expect(await t.db.trial.count({ where: { sweepId: sweep.id } })).toBe(0);
     expect(await t.db.attempt.count({ where: { token: claim.attempt.token } })).toBe(0);
+  });
+});
+
+describe.each(testDatabaseKinds())("releasing a lease on %s", (kind) => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await openTestDatabase(kind);
+  });
+  afterAll(async () => {
+    await t?.drop();
+  });
+
+  it("puts the trial back in the queue without counting a failure, once", async () => {
+    const { sweep } = await createSweep(t.db, smallConfig({ maxAttempts: 1 }));
+    const claim = (await claimNextTrial(t.db, { sweepId: sweep.id }))!;
+    const ids = { trialId: claim.trial.id, token: claim.attempt.token };
+    expect(await releaseTrial(t.db, ids)).toEqual({ released: true });
+    expect(await releaseTrial(t.db, ids)).toEqual({ released: false });
+    await expect(completeTrial(t.db, { ...ids, result: result(0.5) })).rejects.toThrow(ConflictError);
+    const trial = await t.db.trial.findUniqueOrThrow({ where: { id: claim.trial.id } });
+    expect(trial).toMatchObject({ status: "queued", failureCount: 0, attemptCount: 1 });
+    const again = (await claimNextTrial(t.db, { sweepId: sweep.id }))!;
+    expect(again.trial.id).toBe(claim.trial.id);
+    expect((await t.db.attempt.findUniqueOrThrow({ where: { token: claim.attempt.token } })).status).toBe("cancelled");
   });
 });

@@ -300,42 +300,91 @@ export async function failTrial(db: Db, options: FailOptions): Promise<FailOutco
   throw await describeLostLease(db, options.trialId);
 }
 
+/**
+ * A worker gives a trial back without a result (its user pressed Stop): the
+ * trial is queued again and the attempt does not count as a failure.
+ */
+export async function releaseTrial(db: Db, options: { trialId: string; token: string; now?: Date }): Promise<{ released: boolean }> {
+  const now = options.now ?? new Date();
+  const attempt = await attemptForToken(db, options.trialId, options.token);
+  const released = await db.$transaction(async (tx) => {
+    const won = await tx.trial.updateMany({
+      where: { id: options.trialId, leaseToken: options.token, status: "running" },
+      data: { status: "queued", leaseToken: null, leaseExpiresAt: null },
+    });
+    if (won.count === 0) return false;
+    await tx.attempt.update({
+      where: { id: attempt.id },
+      data: { status: "cancelled", finishedAt: now, errorMessage: "released by the worker" },
+    });
+    return true;
+  });
+  if (released) return { released: true };
+  const stored = await db.attempt.findUnique({ where: { id: attempt.id }, select: { status: true, errorMessage: true } });
+  if (stored?.status === "cancelled" && stored.errorMessage === "released by the worker") return { released: false };
+  throw await describeLostLease(db, options.trialId);
+}
+
 interface SelectionOptions {
   sweepId: string;
   trialIds?: string[] | undefined;
   now?: Date;
 }
 
+/**
+ * SQLite refuses statements with more than 999 bound parameters, and a
+ * selection may name every trial of a sweep; long id lists go in chunks.
+ */
+const ID_CHUNK = 500;
+
+function idChunks(trialIds: string[] | undefined): (string[] | undefined)[] {
+  if (!trialIds) return [undefined];
+  const unique = [...new Set(trialIds)];
+  const chunks: string[][] = [];
+  for (let i = 0; i < unique.length; i += ID_CHUNK) chunks.push(unique.slice(i, i + ID_CHUNK));
+  return chunks;
+}
+
 /** Owner action: stops queued and running trials. Running workers learn it at their next heartbeat. */
 export async function cancelTrials(db: Db, options: SelectionOptions): Promise<{ cancelled: number }> {
   const now = options.now ?? new Date();
-  const selected = {
-    sweepId: options.sweepId,
-    status: { in: ["queued", "running"] },
-    ...(options.trialIds ? { id: { in: options.trialIds } } : {}),
-  };
   return db.$transaction(async (tx) => {
-    await tx.attempt.updateMany({
-      where: { status: "running", trial: selected },
-      data: { status: "cancelled", finishedAt: now, errorMessage: "cancelled by the owner" },
-    });
-    const cancelled = await tx.trial.updateMany({
-      where: selected,
-      data: { status: "cancelled", leaseToken: null, leaseExpiresAt: null },
-    });
-    return { cancelled: cancelled.count };
+    let count = 0;
+    for (const trialIds of idChunks(options.trialIds)) {
+      const selected = {
+        sweepId: options.sweepId,
+        status: { in: ["queued", "running"] },
+        ...(trialIds ? { id: { in: trialIds } } : {}),
+      };
+      await tx.attempt.updateMany({
+        where: { status: "running", trial: selected },
+        data: { status: "cancelled", finishedAt: now, errorMessage: "cancelled by the owner" },
+      });
+      const cancelled = await tx.trial.updateMany({
+        where: selected,
+        data: { status: "cancelled", leaseToken: null, leaseExpiresAt: null },
+      });
+      count += cancelled.count;
+    }
+    return { cancelled: count };
   });
 }
 
 /** Owner action: puts failed and cancelled trials back in the queue with a fresh attempt budget. */
 export async function requeueTrials(db: Db, options: SelectionOptions): Promise<{ requeued: number }> {
-  const requeued = await db.trial.updateMany({
-    where: {
-      sweepId: options.sweepId,
-      status: { in: ["failed", "cancelled"] },
-      ...(options.trialIds ? { id: { in: options.trialIds } } : {}),
-    },
-    data: { status: "queued", failureCount: 0, leaseToken: null, leaseExpiresAt: null },
+  return db.$transaction(async (tx) => {
+    let count = 0;
+    for (const trialIds of idChunks(options.trialIds)) {
+      const requeued = await tx.trial.updateMany({
+        where: {
+          sweepId: options.sweepId,
+          status: { in: ["failed", "cancelled"] },
+          ...(trialIds ? { id: { in: trialIds } } : {}),
+        },
+        data: { status: "queued", failureCount: 0, leaseToken: null, leaseExpiresAt: null },
+      });
+      count += requeued.count;
+    }
+    return { requeued: count };
   });
-  return { requeued: requeued.count };
 }

@@ -49,6 +49,7 @@ export type ClaimRequest = z.output<typeof claimRequestSchema>;
 
 export const heartbeatRequestSchema = z.strictObject({ token: tokenSchema, progress: progressSchema.optional() });
 export const completeRequestSchema = z.strictObject({ token: tokenSchema, result: trialResultSchema });
+export const releaseRequestSchema = z.strictObject({ token: tokenSchema });
 export const failRequestSchema = z.strictObject({ token: tokenSchema, message: z.string().min(1).max(4000) });
 export const trialSelectionSchema = z.strictObject({
   trialIds: z.array(z.string().min(1).max(64)).min(1).max(5000).optional(),

@@ -97,7 +97,13 @@ export async function getSweepByShareId(db: Db, shareId: string): Promise<SweepV
 /** The sweeps whose owner secrets this browser holds, newest first. */
 export async function listOwnedSweeps(db: Db, secrets: Map<string, string>): Promise<SweepView[]> {
   if (secrets.size === 0) return [];
-  const sweeps = await db.sweep.findMany({ where: { id: { in: [...secrets.keys()] } }, orderBy: { createdAt: "desc" } });
+  // A cookie header can name more ids than SQLite's 999 bound parameters.
+  const ids = [...secrets.keys()];
+  const sweeps: Sweep[] = [];
+  for (let i = 0; i < ids.length; i += 500) {
+    sweeps.push(...(await db.sweep.findMany({ where: { id: { in: ids.slice(i, i + 500) } } })));
+  }
+  sweeps.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
   const owned = sweeps.filter((sweep) => secretMatches(secrets.get(sweep.id) ?? "", sweep.ownerSecretHash));
   return Promise.all(owned.map(async (sweep) => toSweepView(sweep, await countStatuses(db, sweep.id))));
 }

@@ -2,7 +2,8 @@
 import { useRouter } from "next/navigation";
 import { useMemo, useState } from "react";
 import { type FieldIssue } from "@/lib/sweep/errors";
-import { defaultFormState, evaluateForm, type SweepFormState } from "@/lib/sweep/form";
+import { defaultFormState, evaluateForm, formStateFromConfig, type SweepFormState } from "@/lib/sweep/form";
+import { presetConfig, SWEEP_PRESETS } from "@/lib/sweep/presets";
 import { SpecTab } from "./SpecTab";
 import { SweepForm } from "./SweepForm";
 import { GridPreview } from "./GridPreview";
@@ -59,11 +60,29 @@ export function SweepBuilder() {
         <div className="builder" id="panel-form" role="tabpanel" aria-labelledby="tab-form">
           <form
             noValidate
+            aria-label="Sweep settings"
             onSubmit={(event) => {
               event.preventDefault();
               if (evaluation.config) void create({ config: evaluation.input });
             }}
           >
+            <div className="field">
+              <label htmlFor="preset">Start from a preset</label>
+              <select
+                id="preset"
+                defaultValue=""
+                onChange={(event) => {
+                  if (event.target.value) setForm(formStateFromConfig(presetConfig(event.target.value)));
+                }}
+              >
+                <option value="">Choose a preset…</option>
+                {SWEEP_PRESETS.map((preset) => (
+                  <option key={preset.id} value={preset.id}>
+                    {preset.label}: {preset.summary}
+                  </option>
+                ))}
+              </select>
+            </div>
             <SweepForm form={form} errors={evaluation.errors} onChange={setForm} />
             <div className="row">
               <button className="button primary" type="submit" disabled={!evaluation.config || submitting}>
