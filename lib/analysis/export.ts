@@ -1,0 +1,103 @@
+import type { TrialView } from "@/lib/repo/views";
+
+/**
+ * CSV export of a sweep's trials, written so that `pandas.read_csv(path)`
+ * loads it with no options: RFC 4180 quoting, a header row, an empty cell
+ * for a missing value (pandas reads it as NaN), numbers in JavaScript's
+ * shortest round-trip form (never locale-formatted, never rounded) and CRLF
+ * line ends, as the RFC specifies.
+ */
+
+export type CsvValue = string | number | boolean | null | undefined;
+
+/** The fixed columns, in order. Names are snake_case so they are valid pandas attribute names. */
+export const TRIAL_CSV_COLUMNS = [
+  "aug_knob",
+  "aug_value",
+  "mix_ratio",
+  "generated_size",
+  "seed",
+  "status",
+  "linear_acc",
+  "knn_acc",
+  "final_loss",
+  "duration_ms",
+  "images_per_sec",
+  "attempts",
+  "backend",
+  "trial_id",
+  "config_hash",
+] as const;
+export type TrialCsvColumn = (typeof TRIAL_CSV_COLUMNS)[number];
+
+/**
+ * Extra columns appended after the fixed ones, in insertion order: a
+ * constant (e.g. the sweep's id) or a function of the trial.
+ */
+export type TrialCsvExtra = Record<string, CsvValue | ((trial: TrialView) => CsvValue)>;
+
+const NEEDS_QUOTES = /[",\r\n]/;
+
+/** One CSV field: quoted only when it has to be, with inner quotes doubled. */
+export function csvField(value: CsvValue): string {
+  if (value === null || value === undefined) return "";
+  if (typeof value === "number") {
+    if (Number.isNaN(value)) return "";
+    // pandas parses "inf" and "-inf" as floats; JavaScript's "Infinity" it would read as text.
+    if (!Number.isFinite(value)) return value > 0 ? "inf" : "-inf";
+    return String(value);
+  }
+  if (typeof value === "boolean") return value ? "true" : "false";
+  return NEEDS_QUOTES.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+export function csvLine(values: readonly CsvValue[]): string {
+  return values.map(csvField).join(",");
+}
+
+function fixedValues(trial: TrialView): Record<TrialCsvColumn, CsvValue> {
+  return {
+    aug_knob: trial.augKnob,
+    aug_value: trial.augValue,
+    mix_ratio: trial.mixRatio,
+    generated_size: trial.generatedSize,
+    seed: trial.seed,
+    status: trial.status,
+    linear_acc: trial.linearAcc,
+    knn_acc: trial.knnAcc,
+    final_loss: trial.finalLoss,
+    duration_ms: trial.durationMs,
+    images_per_sec: trial.imagesPerSec,
+    attempts: trial.attempts,
+    backend: trial.backend,
+    trial_id: trial.id,
+    config_hash: trial.configHash,
+  };
+}
+
+/**
+ * One row per trial, in the order given. Metrics of unfinished trials are
+ * whatever the trial holds (normally empty), and `status` says why.
+ * Throws when an extra column is unnamed or repeats a fixed column's name,
+ * since a duplicated header would make pandas rename it silently.
+ */
+export function trialsToCsv(trials: readonly TrialView[], extra: TrialCsvExtra = {}): string {
+  const extraNames = Object.keys(extra);
+  for (const name of extraNames) {
+    if (name.length === 0) throw new Error("extra CSV columns need a non-empty name");
+    if ((TRIAL_CSV_COLUMNS as readonly string[]).includes(name)) {
+      throw new Error(`extra CSV column "${name}" clashes with a built-in column`);
+    }
+  }
+  const lines = [csvLine([...TRIAL_CSV_COLUMNS, ...extraNames])];
+  for (const trial of trials) {
+    const fixed = fixedValues(trial);
+    const values: CsvValue[] = TRIAL_CSV_COLUMNS.map((column) => fixed[column]);
+    for (const name of extraNames) {
+      const source = extra[name];
+      values.push(typeof source === "function" ? source(trial) : source);
+    }
+    lines.push(csvLine(values));
+  }
+  return lines.map((line) => `${line}\r\n`).join("");
+}

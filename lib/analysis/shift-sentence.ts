@@ -1,0 +1,94 @@
+import type { AugKnob, MixRatio } from "@/lib/sweep/schema";
+import type { ArgmaxBootstrap } from "./bootstrap";
+import { KNOB_ANALYSIS, augmentationDirection, formatAxisValue } from "./knobs";
+import type { OptimumLine } from "./optimum";
+
+export const NOT_ENOUGH_DATA_SENTENCE =
+  "Not enough finished trials yet (need at least 2 augmentation values with results per mix ratio).";
+
+function formatMix(mix: MixRatio): string {
+  return mix === "none" ? "none" : formatAxisValue(mix);
+}
+
+function formatCi(optimum: ArgmaxBootstrap): string {
+  if (!optimum.ci) return "no interval yet";
+  const { lo, hi } = optimum.ci;
+  return lo === hi ? formatAxisValue(lo) : `${formatAxisValue(lo)}–${formatAxisValue(hi)}`;
+}
+
+function percent(confidence: number): string {
+  return `${Number((confidence * 100).toPrecision(3))}%`;
+}
+
+/** "(95% bootstrap intervals: 1 at N = none, 0.25–0.5 at N = 10)" */
+function intervalsClause(first: ArgmaxBootstrap, firstMix: string, last: ArgmaxBootstrap, lastMix: string): string {
+  return `${percent(first.confidence)} bootstrap intervals: ${formatCi(first)} at N = ${firstMix}, ${formatCi(last)} at N = ${lastMix}`;
+}
+
+function intervalsOverlap(a: ArgmaxBootstrap, b: ArgmaxBootstrap): boolean | null {
+  if (!a.ci || !b.ci) return null;
+  return a.ci.lo <= b.ci.hi && b.ci.lo <= a.ci.hi;
+}
+
+/**
+ * One plain-English sentence on how the best augmentation value moves with
+ * the mix ratio N. It compares the first and last mix ratios (natural order)
+ * and calls a shift clear only when their bootstrap intervals for the
+ * optimum do not overlap; anything weaker is reported as a suggestion, so
+ * the product never claims more than the seeds support. Lines with fewer
+ * than two augmentation values with results make the whole answer "not
+ * enough data": comparing a line that has an optimum with one that does
+ * not would be guesswork.
+ */
+export function describeOptimumShift(lines: readonly OptimumLine[], augKnob: AugKnob): string {
+  const knob = KNOB_ANALYSIS[augKnob].name;
+  if (lines.length === 0 || lines.some((line) => line.optimum === null)) return NOT_ENOUGH_DATA_SENTENCE;
+  const optima = lines.map((line) => line.optimum!);
+  const first = optima[0]!;
+  const last = optima[optima.length - 1]!;
+  const firstMix = formatMix(lines[0]!.mixRatio);
+  const lastMix = formatMix(lines[lines.length - 1]!.mixRatio);
+
+  if (lines.length === 1) {
+    return (
+      `Only one mix ratio (N = ${firstMix}): the best ${knob} is ${formatAxisValue(first.estimate)} ` +
+      `(${percent(first.confidence)} bootstrap interval: ${formatCi(first)}); add mix ratios to see a shift.`
+    );
+  }
+
+  const estimates = optima.map((o) => o.estimate);
+  if (first.estimate === last.estimate) {
+    if (estimates.every((e) => e === first.estimate)) {
+      return `No clear shift: the best ${knob} is ${formatAxisValue(first.estimate)} for every mix ratio.`;
+    }
+    const detours = lines
+      .slice(1, -1)
+      .filter((line) => line.optimum!.estimate !== first.estimate)
+      .map((line) => `${formatAxisValue(line.optimum!.estimate)} at N = ${formatMix(line.mixRatio)}`);
+    return (
+      `No clear shift: the best ${knob} is ${formatAxisValue(first.estimate)} at both N = ${firstMix} and ` +
+      `N = ${lastMix}, though it differs in between (${detours.join(", ")}).`
+    );
+  }
+
+  const verb = last.estimate < first.estimate ? "falls" : "rises";
+  const direction = augmentationDirection(augKnob, first.estimate, last.estimate)!;
+  const movement =
+    `the best ${knob} ${verb} from ${formatAxisValue(first.estimate)} to ${formatAxisValue(last.estimate)} ` +
+    `as N goes from ${firstMix} to ${lastMix} (${direction} augmentation)`;
+  const overlap = intervalsOverlap(first, last);
+  if (overlap === false) {
+    return `${capitalize(movement)}; the intervals do not overlap (${intervalsClause(first, firstMix, last, lastMix)}).`;
+  }
+  if (overlap === true) {
+    return (
+      `The data suggest ${movement}, but the confidence intervals overlap ` +
+      `(${intervalsClause(first, firstMix, last, lastMix)}), so more seeds are needed to be sure.`
+    );
+  }
+  return `The data suggest ${movement}, but without at least 2 seeds at every point there are no confidence intervals yet.`;
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
