@@ -12,6 +12,10 @@ const postgresUrl = process.env.E2E_POSTGRES_URL;
 const SQLITE_PORT = 3100;
 const POSTGRES_PORT = 3101;
 
+const BASE_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"];
+// WebGPU on a machine without a GPU: SwiftShader's Vulkan adapter (see ENVIRONMENT.md).
+const WEBGPU_ARGS = ["--enable-unsafe-webgpu", "--use-webgpu-adapter=swiftshader", "--enable-features=Vulkan", "--use-angle=swiftshader"];
+
 const server = (port: number, databaseUrl: string) => ({
   command: `npx next start -p ${port}`,
   url: `http://127.0.0.1:${port}/api/sweeps`,
@@ -33,10 +37,7 @@ export default defineConfig({
   outputDir: "test-results",
   use: {
     browserName: "chromium",
-    launchOptions: {
-      executablePath: chromiumPath,
-      args: ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
-    },
+    launchOptions: { executablePath: chromiumPath, args: BASE_ARGS },
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
   },
@@ -45,7 +46,18 @@ export default defineConfig({
     ...(postgresUrl ? [server(POSTGRES_PORT, postgresUrl)] : []),
   ],
   projects: [
-    { name: "sqlite", use: { baseURL: `http://127.0.0.1:${SQLITE_PORT}` } },
-    ...(postgresUrl ? [{ name: "postgres", use: { baseURL: `http://127.0.0.1:${POSTGRES_PORT}` } }] : []),
+    { name: "sqlite", testIgnore: /\.webgpu\.spec\.ts$/, use: { baseURL: `http://127.0.0.1:${SQLITE_PORT}` } },
+    ...(postgresUrl
+      ? [{ name: "postgres", testIgnore: /\.webgpu\.spec\.ts$/, use: { baseURL: `http://127.0.0.1:${POSTGRES_PORT}` } }]
+      : []),
+    {
+      name: "webgpu",
+      testMatch: /\.webgpu\.spec\.ts$/,
+      timeout: 600_000,
+      use: {
+        baseURL: `http://127.0.0.1:${SQLITE_PORT}`,
+        launchOptions: { executablePath: chromiumPath, args: [...BASE_ARGS, ...WEBGPU_ARGS] },
+      },
+    },
   ],
 });

@@ -84,6 +84,14 @@ describe("matchImportedResults", () => {
     expect(report.unmatched[0]!.reason).toMatch(/looks like a percentage/);
   });
 
+  it("rejects images per second that are negative or not finite", () => {
+    const report = matchImportedResults([row({ imagesPerSec: Number.POSITIVE_INFINITY }), row({ imagesPerSec: -1 }), row({ imagesPerSec: 0 })], trials);
+    expect(report.unmatched.map((u) => [u.rowIndex, u.code, u.reason])).toEqual([
+      [0, "invalid", "images per second must be a finite number >= 0"],
+      [1, "invalid", "images per second must be a finite number >= 0"],
+    ]);
+  });
+
   it("asks for the generated size when several sizes match", () => {
     const sized = [makeTrial({ generatedSize: 100, status: "queued" }), makeTrial({ generatedSize: 1000, status: "queued" })];
     const report = matchImportedResults([row({ augValue: 1, mixRatio: "none" })], sized);

@@ -95,6 +95,9 @@ function validateRow(row: ExternalResultRow): string | null {
   if (row.durationMs !== undefined && row.durationMs !== null && !(Number.isFinite(row.durationMs) && row.durationMs >= 0)) {
     return "duration must be a number of milliseconds >= 0";
   }
+  if (row.imagesPerSec !== undefined && row.imagesPerSec !== null && !(Number.isFinite(row.imagesPerSec) && row.imagesPerSec >= 0)) {
+    return "images per second must be a finite number >= 0";
+  }
   return null;
 }
 

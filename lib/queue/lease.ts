@@ -39,7 +39,8 @@ async function loadSweepLimits(db: Db, sweepId: string) {
   return sweep;
 }
 
-function resultHash(result: TrialResult): string {
+/** The hash stored with an accepted result; equal results hash equally (canonical JSON). */
+export function resultHash(result: unknown): string {
   return createHash("sha256").update(canonicalJson(result)).digest("hex");
 }
 

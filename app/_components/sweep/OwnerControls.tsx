@@ -1,6 +1,6 @@
 "use client";
 import { useRouter } from "next/navigation";
-import { useState } from "react";
+import { useState, type ReactNode } from "react";
 import type { StatusCounts } from "@/lib/queue/status";
 
 export async function postOwnerAction(
@@ -27,10 +27,11 @@ interface Props {
   counts: StatusCounts;
   onDone: () => Promise<void>;
   onError: (message: string | null) => void;
+  children?: ReactNode;
 }
 
 /** Owner-only actions; the server checks the owner cookie on every one. */
-export function OwnerControls({ sweepId, counts, onDone, onError }: Props) {
+export function OwnerControls({ sweepId, counts, onDone, onError, children }: Props) {
   const router = useRouter();
   const [busy, setBusy] = useState(false);
 
@@ -77,6 +78,7 @@ export function OwnerControls({ sweepId, counts, onDone, onError }: Props) {
           Delete sweep
         </button>
       </div>
+      {children ? <div style={{ marginTop: "0.8rem" }}>{children}</div> : null}
     </section>
   );
 }

@@ -8,6 +8,10 @@ import { StatusBar } from "../StatusBar";
 import { duration } from "./format";
 import { OwnerControls, postOwnerAction } from "./OwnerControls";
 import { TrialTable } from "./TrialTable";
+import { AnalysisView } from "../analysis/AnalysisView";
+import { ExportLinks } from "./ExportLinks";
+import { ImportPanel } from "./ImportPanel";
+import type { ViewState } from "@/lib/analysis/view-state";
 import { usePolling } from "./usePolling";
 
 export interface TrialsPayload {
@@ -20,6 +24,9 @@ interface Props {
   initial: TrialsPayload;
   pollUrl: string;
   augKnob: AugKnob;
+  initialView: ViewState;
+  /** The export route prefix (owner: /api/sweeps/id/export, share: /api/share/shareId/export). */
+  exportBase: string;
   /** Present only on the owner's page. */
   owner?: { sweepId: string } | undefined;
 }
@@ -34,7 +41,7 @@ function estimateRemaining(trials: TrialView[], counts: StatusCounts): number | 
   return (mean * (counts.queued + counts.running)) / Math.max(counts.running, 1);
 }
 
-export function SweepLive({ initial, pollUrl, augKnob, owner }: Props) {
+export function SweepLive({ initial, pollUrl, augKnob, initialView, exportBase, owner }: Props) {
   const [actionError, setActionError] = useState<string | null>(null);
   const { data, error, refresh } = usePolling<TrialsPayload>(pollUrl, initial, POLL_MS);
   const { counts, trials } = data;
@@ -75,13 +82,19 @@ export function SweepLive({ initial, pollUrl, augKnob, owner }: Props) {
         </p>
       </section>
       {owner ? (
-        <OwnerControls sweepId={owner.sweepId} counts={counts} onDone={refresh} onError={setActionError} />
+        <OwnerControls sweepId={owner.sweepId} counts={counts} onDone={refresh} onError={setActionError}>
+          <ImportPanel sweepId={owner.sweepId} onImported={refresh} />
+        </OwnerControls>
       ) : null}
       {actionError ? (
         <div className="alert error" role="alert">
           {actionError}
         </div>
       ) : null}
+      <AnalysisView trials={trials} augKnob={augKnob} initialView={initialView} />
+      <div className="panel">
+        <ExportLinks base={exportBase} />
+      </div>
       <h2>Trials</h2>
       <TrialTable trials={trials} augKnob={augKnob} onTrialAction={owner ? trialAction : undefined} />
     </>

@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { getDb } from "@/lib/db/client";
+import { requestOrigin } from "@/lib/api/origin";
+import { parseViewState } from "@/lib/analysis/view-state";
 import { NotFoundError } from "@/lib/errors";
 import { getSweepByShareId, listTrials } from "@/lib/repo/sweeps";
 import { publicSweep } from "@/lib/api/links";
@@ -9,7 +11,7 @@ import { SweepSummary } from "@/app/_components/sweep/SweepSummary";
 
 export const dynamic = "force-dynamic";
 
-type Props = { params: Promise<{ shareId: string }> };
+type Props = { params: Promise<{ shareId: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
 async function load(shareId: string) {
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(shareId)) notFound();
@@ -27,10 +29,17 @@ async function load(shareId: string) {
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const { shareId } = await params;
   const { sweep } = await load(shareId);
-  return { title: sweep.name, description: `${sweep.trialCount} trials: augmentation × inflation sweep (read-only)` };
+  const description = `${sweep.trialCount} trials: augmentation × inflation sweep (read-only)`;
+  return {
+    title: sweep.name,
+    description,
+    metadataBase: new URL(await requestOrigin()),
+    openGraph: { title: sweep.name, description, type: "article" },
+    twitter: { card: "summary_large_image", title: sweep.name, description },
+  };
 }
 
-export default async function SharedSweepPage({ params }: Props) {
+export default async function SharedSweepPage({ params, searchParams }: Props) {
   const { shareId } = await params;
   const { sweep, trials, total } = await load(shareId);
   return (
@@ -47,6 +56,8 @@ export default async function SharedSweepPage({ params }: Props) {
         initial={{ counts: sweep.counts, total, trials }}
         pollUrl={`/api/share/${shareId}`}
         augKnob={sweep.config.axes.augmentation.knob}
+        initialView={parseViewState(await searchParams)}
+        exportBase={`/api/share/${shareId}/export`}
       />
     </>
   );

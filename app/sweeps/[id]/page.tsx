@@ -4,8 +4,10 @@ import { notFound } from "next/navigation";
 import { requestOrigin } from "@/lib/api/origin";
 import { ownerCookieName } from "@/lib/api/request";
 import { getDb } from "@/lib/db/client";
+import { parseViewState } from "@/lib/analysis/view-state";
 import { NotFoundError } from "@/lib/errors";
 import { getSweep, isOwner, listTrials } from "@/lib/repo/sweeps";
+import { RunPanel } from "@/app/_components/run/RunPanel";
 import { ShareBox } from "@/app/_components/sweep/ShareBox";
 import { SweepLive } from "@/app/_components/sweep/SweepLive";
 import { SweepSummary } from "@/app/_components/sweep/SweepSummary";
@@ -13,7 +15,7 @@ import { SweepSummary } from "@/app/_components/sweep/SweepSummary";
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Sweep" };
 
-type Props = { params: Promise<{ id: string }> };
+type Props = { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
 async function load(id: string) {
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(id)) notFound();
@@ -29,7 +31,7 @@ async function load(id: string) {
   }
 }
 
-export default async function SweepPage({ params }: Props) {
+export default async function SweepPage({ params, searchParams }: Props) {
   const { id } = await params;
   const { sweep, trials, total, owner } = await load(id);
   const origin = await requestOrigin();
@@ -47,10 +49,13 @@ export default async function SweepPage({ params }: Props) {
           {owner ? " You own this sweep: this browser holds its owner secret." : ""}
         </p>
       </div>
+      <RunPanel sweepId={sweep.id} datasetRef={sweep.config.dataset.ref} />
       <SweepLive
         initial={{ counts: sweep.counts, total, trials }}
         pollUrl={`/api/sweeps/${sweep.id}/trials`}
         augKnob={sweep.config.axes.augmentation.knob}
+        initialView={parseViewState(await searchParams)}
+        exportBase={`/api/sweeps/${sweep.id}/export`}
         owner={owner ? { sweepId: sweep.id } : undefined}
       />
     </>

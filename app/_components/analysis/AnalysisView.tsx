@@ -1,0 +1,108 @@
+"use client";
+import dynamic from "next/dynamic";
+import { usePathname, useRouter } from "next/navigation";
+import { useMemo, useState } from "react";
+import { aggregateCells, collectAxes, defaultBaselineKey, differenceFromBaseline } from "@/lib/analysis/aggregate";
+import { adainfComparison } from "@/lib/analysis/comparison";
+import { METRICS } from "@/lib/analysis/metrics";
+import { chooseGeneratedSize, optimumByMixRatio } from "@/lib/analysis/optimum";
+import { describeOptimumShift } from "@/lib/analysis/shift-sentence";
+import { type ViewState, viewStateToQuery } from "@/lib/analysis/view-state";
+import type { TrialView } from "@/lib/repo/views";
+import { AUG_KNOB_INFO, type AugKnob } from "@/lib/sweep/schema";
+import { AnalysisControls } from "./AnalysisControls";
+import { CellDetail } from "./CellDetail";
+import { ComparisonTable } from "./ComparisonTable";
+import { Heatmap } from "./Heatmap";
+
+// Charts load after the page is usable; the fixed-height placeholder keeps the layout still.
+const TradeoffCharts = dynamic(() => import("./TradeoffCharts"), {
+  ssr: false,
+  loading: () => (
+    <div className="analysis-grid">
+      <div className="panel chart-box" />
+      <div className="panel chart-box" />
+    </div>
+  ),
+});
+
+const BOOTSTRAP_SAMPLES = 500;
+
+export function AnalysisView({ trials, augKnob, initialView }: { trials: TrialView[]; augKnob: AugKnob; initialView: ViewState }) {
+  const router = useRouter();
+  const pathname = usePathname();
+  const [view, setView] = useState(initialView);
+  const augLabel = AUG_KNOB_INFO[augKnob].label;
+
+  function change(patch: Partial<ViewState>) {
+    const next = { ...view, ...patch };
+    setView(next);
+    const query = viewStateToQuery(next);
+    router.replace(query ? `${pathname}?${query}` : pathname, { scroll: false });
+  }
+
+  const model = useMemo(() => {
+    const axes = collectAxes(trials);
+    const generatedSize = view.gen !== null && axes.generatedSizes.includes(view.gen) ? view.gen : chooseGeneratedSize(trials);
+    const cells = aggregateCells(trials, { aggregation: view.agg }).filter((cell) => cell.generatedSize === generatedSize);
+    const baselineKey =
+      view.baseline && cells.some((cell) => cell.key === view.baseline) ? view.baseline : defaultBaselineKey(cells, augKnob, generatedSize ?? undefined);
+    const differenceResult = view.scale === "diverging" && baselineKey ? differenceFromBaseline(cells, baselineKey) : null;
+    const differences = differenceResult?.ok ? new Map(differenceResult.rows.map((row) => [row.key, row])) : null;
+    const optimum = optimumByMixRatio(trials, { metric: view.metric, generatedSize: generatedSize ?? undefined, bootstrapSamples: BOOTSTRAP_SAMPLES });
+    const comparisonMetric = METRICS[view.metric].unit === "%" ? view.metric : "linearAcc";
+    return {
+      axes,
+      generatedSize,
+      cells,
+      baselineKey,
+      differences,
+      optimum,
+      sentence: describeOptimumShift(optimum.lines, augKnob),
+      comparison: adainfComparison(trials, augKnob, { metric: comparisonMetric, generatedSize: generatedSize ?? undefined }),
+      finished: trials.filter((t) => t.status === "done").length,
+    };
+  }, [trials, view, augKnob]);
+
+  const selectedTrials = view.cell ? trials.filter((t) => t.cellKey === view.cell).sort((a, b) => a.seed - b.seed) : [];
+
+  return (
+    <section aria-labelledby="analysis-heading">
+      <h2 id="analysis-heading">Results</h2>
+      <p className="finding" data-testid="optimum-sentence">
+        {model.sentence}
+      </p>
+      <AnalysisControls
+        view={view}
+        cells={model.cells}
+        generatedSizes={model.axes.generatedSizes}
+        generatedSize={model.generatedSize}
+        baselineKey={model.baselineKey}
+        augLabel={augLabel}
+        onChange={change}
+      />
+      <div className="panel">
+        <Heatmap
+          cells={model.cells}
+          augValues={model.axes.augValues}
+          mixRatios={model.axes.mixRatios}
+          augLabel={augLabel}
+          metric={view.metric}
+          aggregation={view.agg}
+          scale={view.scale}
+          differences={model.differences}
+          baselineKey={model.baselineKey}
+          selectedKey={view.cell}
+          onSelect={(key) => change({ cell: view.cell === key ? null : key })}
+        />
+        {model.finished === 0 ? <p className="muted small">No finished trials yet: cells fill in as results arrive.</p> : null}
+      </div>
+      {selectedTrials.length > 0 ? <CellDetail trials={selectedTrials} augLabel={augLabel} onClose={() => change({ cell: null })} /> : null}
+      <TradeoffCharts analysis={model.optimum} metric={view.metric} augLabel={augLabel} sentence={model.sentence} />
+      <h3>AdaInf comparison</h3>
+      <div className="panel">
+        <ComparisonTable comparison={model.comparison} augLabel={augLabel} />
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,123 @@
+"use client";
+import dynamic from "next/dynamic";
+import { useEffect, useState } from "react";
+import { formatAxisValue } from "@/lib/analysis/knobs";
+import type { TrialView } from "@/lib/repo/views";
+import { formatMixRatio } from "@/lib/sweep/grid";
+import { duration, fixed, percent } from "../sweep/format";
+
+const LossCurves = dynamic(() => import("./LossCurves"), { ssr: false, loading: () => <div className="chart-box" /> });
+
+interface AttemptDetail {
+  number: number;
+  status: string;
+  startedAt: string;
+  finishedAt: string | null;
+  errorMessage: string | null;
+  workerId: string | null;
+  result: { lossCurve?: [number, number][] } | null;
+  environment: { backend?: string; adapter?: string; userAgent?: string; tfjsVersion?: string } | null;
+}
+
+interface TrialDetail {
+  trial: TrialView;
+  attempts: AttemptDetail[];
+}
+
+/** The selected cell: per-seed results, loss curves, and every attempt with its environment. */
+export function CellDetail({ trials, augLabel, onClose }: { trials: TrialView[]; augLabel: string; onClose: () => void }) {
+  const [details, setDetails] = useState<TrialDetail[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const ids = trials.map((t) => `${t.id}:${t.status}`).join(",");
+
+  useEffect(() => {
+    let cancelled = false;
+    Promise.all(
+      trials.map(async (trial) => {
+        const response = await fetch(`/api/trials/${trial.id}`, { cache: "no-store" });
+        if (!response.ok) throw new Error(`HTTP ${response.status}`);
+        return (await response.json()) as TrialDetail;
+      }),
+    )
+      .then((loaded) => !cancelled && (setDetails(loaded), setError(null)))
+      .catch((e: Error) => !cancelled && setError(`could not load attempts: ${e.message}`));
+    return () => {
+      cancelled = true;
+    };
+    // ids captures every change that matters (new trial, new status).
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [ids]);
+
+  const first = trials[0];
+  if (!first) return null;
+  const curves = (details ?? [])
+    .map((d) => ({ seed: d.trial.seed, curve: d.attempts.find((a) => a.status === "done")?.result?.lossCurve ?? [] }))
+    .filter((c) => c.curve.length > 0);
+  return (
+    <section className="panel" aria-label="Cell detail" data-testid="cell-detail">
+      <div className="row">
+        <h3 style={{ margin: 0 }}>
+          {augLabel} {formatAxisValue(first.augValue)}, {formatMixRatio(first.mixRatio)}
+          {first.mixRatio === "none" ? "" : `, ${first.generatedSize} generated`}
+        </h3>
+        <span className="spacer" />
+        <button type="button" className="button small" onClick={onClose}>
+          Close
+        </button>
+      </div>
+      <table className="data" aria-label="Seeds in this cell" style={{ marginTop: "0.6rem" }}>
+        <thead>
+          <tr>
+            <th scope="col" className="num">Seed</th>
+            <th scope="col">Status</th>
+            <th scope="col" className="num">Linear probe</th>
+            <th scope="col" className="num">kNN</th>
+            <th scope="col" className="num">Final loss</th>
+            <th scope="col" className="num">Time</th>
+            <th scope="col">Config hash</th>
+            <th scope="col">Attempts (environment)</th>
+          </tr>
+        </thead>
+        <tbody>
+          {trials.map((trial) => {
+            const detail = details?.find((d) => d.trial.id === trial.id);
+            return (
+              <tr key={trial.id}>
+                <td className="num">{trial.seed}</td>
+                <td>
+                  <span className={`badge status-${trial.status}`}>{trial.status}</span>
+                </td>
+                <td className="num">{percent(trial.linearAcc)}</td>
+                <td className="num">{percent(trial.knnAcc)}</td>
+                <td className="num">{fixed(trial.finalLoss)}</td>
+                <td className="num">{duration(trial.durationMs)}</td>
+                <td className="mono small" title={trial.configHash}>
+                  {trial.configHash.slice(0, 10)}…
+                </td>
+                <td className="small">
+                  {detail
+                    ? detail.attempts.map((a) => (
+                        <div key={a.number}>
+                          #{a.number} {a.status}
+                          {a.environment ? ` · ${a.environment.backend ?? "?"}${a.environment.adapter ? ` (${a.environment.adapter})` : ""}` : ""}
+                          {a.errorMessage ? ` · ${a.errorMessage}` : ""}
+                        </div>
+                      ))
+                    : error ?? "loading…"}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      <h3>Loss curves</h3>
+      {curves.length > 0 ? (
+        <div className="chart-box">
+          <LossCurves curves={curves} />
+        </div>
+      ) : (
+        <p className="muted small">{details ? "No finished attempt with a loss curve yet." : "Loading…"}</p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,37 @@
+import { describe, expect, it } from "vitest";
+import { divergingColor, sequentialColor } from "./color-scale";
+import { DEFAULT_VIEW, parseViewState, viewStateToQuery } from "./view-state";
+
+describe("view state in the URL", () => {
+  it("round-trips every field", () => {
+    const state = { metric: "knnAcc", agg: "median", scale: "diverging", baseline: "aug=1|mix=none|gen=5000", cell: "aug=0.5|mix=10|gen=5000", gen: 5000 } as const;
+    expect(parseViewState(new URLSearchParams(viewStateToQuery(state)))).toEqual(state);
+  });
+
+  it("falls back to defaults for invalid values instead of failing", () => {
+    expect(parseViewState({ metric: "bogus", agg: "sum", scale: "rainbow", baseline: "x", cell: "<script>", gen: "-4" })).toEqual(DEFAULT_VIEW);
+    expect(parseViewState({ metric: ["finalLoss", "knnAcc"] }).metric).toBe("finalLoss");
+  });
+
+  it("leaves defaults out of the query", () => {
+    expect(viewStateToQuery(DEFAULT_VIEW)).toBe("");
+    expect(viewStateToQuery({ ...DEFAULT_VIEW, metric: "finalLoss" })).toBe("metric=finalLoss");
+  });
+});
+
+describe("heatmap colours", () => {
+  it("orders sequential colours from light to dark", () => {
+    const light = sequentialColor(0.1, 0.1, 0.9);
+    const dark = sequentialColor(0.9, 0.1, 0.9);
+    expect(light.background).toBe("rgb(247, 252, 240)");
+    expect(dark.background).toBe("rgb(8, 64, 129)");
+    expect(light.text).not.toBe(dark.text);
+  });
+
+  it("puts better-than-baseline on the blue side whichever direction is better", () => {
+    const blue = divergingColor(0.02, 0.02, true).background;
+    expect(divergingColor(-0.5, 0.5, false).background).toBe(blue);
+    expect(divergingColor(0, 1, true).background).toBe("rgb(247, 247, 247)");
+    expect(divergingColor(-1, 1, true).background).toBe("rgb(178, 24, 43)");
+  });
+});

@@ -1,0 +1,50 @@
+import type { SweepConfig } from "@/lib/sweep/schema";
+import { BUILTIN_SPLIT_SEED, splitBuiltin, type ImageSet } from "./dataset";
+import { createHeldoutRealSource } from "./generated";
+import { createRng, deriveSeed } from "./rng";
+import type { TrialData, TrialSpec } from "./trainer";
+
+export interface PreparedTrialData extends TrialData {
+  /** Generated images actually used: the request capped at the pool size (0 for "none"). */
+  generatedSize: number;
+  /** Held-out real images available to the stand-in generator. */
+  generatorPoolSize: number;
+  generatedDescription: string | null;
+}
+
+/**
+ * Builds {train, test, generated} for a builtin labelled dataset (the MNIST
+ * preset). The split and the generated sample depend only on the dataset,
+ * the sizes and the degradation, never on the trial seed: every trial of a
+ * sweep is measured on the same test images and inflated with the same
+ * generated images, so seeds vary only the training randomness.
+ */
+export function prepareTrialData(
+  set: ImageSet,
+  config: Pick<SweepConfig, "dataset" | "generated">,
+  trial: Pick<TrialSpec, "mixRatio" | "generatedSize">,
+): PreparedTrialData {
+  const { train, test, generatorPool } = splitBuiltin(set, {
+    trainSize: config.dataset.trainSize,
+    testSize: config.dataset.testSize,
+    seed: BUILTIN_SPLIT_SEED,
+  });
+  const base = { train, test, generatorPoolSize: generatorPool.count };
+  if (trial.mixRatio === "none" || trial.generatedSize <= 0) {
+    return { ...base, generated: null, generatedSize: 0, generatedDescription: null };
+  }
+  if (config.generated.source !== "heldout-real") {
+    throw new Error(
+      `generated source "${config.generated.source}" is not built in: load it and pass its images to runTrial as data.generated`,
+    );
+  }
+  const source = createHeldoutRealSource(generatorPool, { degradation: config.generated.degradation });
+  const rng = createRng(deriveSeed(BUILTIN_SPLIT_SEED, `generated:${trial.generatedSize}:${config.generated.degradation}`));
+  const generated = source.sample(trial.generatedSize, rng);
+  return {
+    ...base,
+    generated: generated.count > 0 ? generated : null,
+    generatedSize: generated.count,
+    generatedDescription: source.describe(),
+  };
+}

@@ -1,0 +1,173 @@
+import { createRng, permutation } from "./rng";
+
+/**
+ * Images stay uint8 on the CPU; tensors are made one batch at a time. A
+ * float32 copy of a whole dataset on the GPU can exceed WebGPU's binding
+ * limit, and the uint8 form is 4x smaller to ship to a worker.
+ */
+export interface ImageSet {
+  /** count * height * width * channels bytes, NHWC, 0..255. */
+  images: Uint8Array;
+  /** One class index per image, or null for unlabelled (generated) sets. */
+  labels: Uint8Array | null;
+  count: number;
+  height: number;
+  width: number;
+  channels: number;
+  /** 0 when unlabelled. */
+  numClasses: number;
+}
+
+/**
+ * Binary asset layout (all integers little-endian uint32):
+ *   0  magic "ILDS"   4 version (1)   8 count   12 height   16 width
+ *   20 channels       24 numClasses   28 pixels (count*h*w*c bytes, NHWC)
+ *   then labels (count bytes) when numClasses > 0.
+ */
+export const DATASET_MAGIC = "ILDS";
+export const DATASET_VERSION = 1;
+export const DATASET_HEADER_BYTES = 28;
+
+export class DatasetFormatError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "DatasetFormatError";
+  }
+}
+
+export function imageBytes(set: Pick<ImageSet, "height" | "width" | "channels">): number {
+  return set.height * set.width * set.channels;
+}
+
+export function datasetAssetSize(count: number, pixelsPerImage: number, numClasses: number): number {
+  return DATASET_HEADER_BYTES + count * pixelsPerImage + (numClasses > 0 ? count : 0);
+}
+
+export function parseDatasetAsset(bytes: ArrayBuffer | Uint8Array): ImageSet {
+  const data = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+  if (data.byteLength < DATASET_HEADER_BYTES) {
+    throw new DatasetFormatError(
+      `dataset asset is truncated: ${data.byteLength} bytes, the header alone is ${DATASET_HEADER_BYTES}`,
+    );
+  }
+  const magic = String.fromCharCode(data[0] ?? 0, data[1] ?? 0, data[2] ?? 0, data[3] ?? 0);
+  if (magic !== DATASET_MAGIC) {
+    throw new DatasetFormatError(`not a dataset asset: magic is ${JSON.stringify(magic)}, expected "${DATASET_MAGIC}"`);
+  }
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const field = (offset: number) => view.getUint32(offset, true);
+  const version = field(4);
+  if (version !== DATASET_VERSION) {
+    throw new DatasetFormatError(`unsupported dataset asset version ${version} (this build reads ${DATASET_VERSION})`);
+  }
+  const [count, height, width, channels, numClasses] = [field(8), field(12), field(16), field(20), field(24)];
+  if (height < 1 || width < 1 || (channels !== 1 && channels !== 3) || numClasses > 256) {
+    throw new DatasetFormatError(
+      `invalid dataset header: ${height}x${width}x${channels}, ${numClasses} classes (channels must be 1 or 3)`,
+    );
+  }
+  const pixelsPerImage = height * width * channels;
+  const expected = datasetAssetSize(count, pixelsPerImage, numClasses);
+  if (data.byteLength < expected) {
+    throw new DatasetFormatError(
+      `dataset asset is truncated: ${data.byteLength} bytes, header promises ${expected} (${count} images)`,
+    );
+  }
+  if (data.byteLength > expected) {
+    throw new DatasetFormatError(`dataset asset has ${data.byteLength - expected} unexpected trailing bytes`);
+  }
+  const pixelEnd = DATASET_HEADER_BYTES + count * pixelsPerImage;
+  // Copies, so the parsed set does not pin (or alias) the caller's buffer.
+  const images = data.slice(DATASET_HEADER_BYTES, pixelEnd);
+  let labels: Uint8Array | null = null;
+  if (numClasses > 0) {
+    labels = data.slice(pixelEnd, pixelEnd + count);
+    const bad = labels.findIndex((label) => label >= numClasses);
+    if (bad >= 0) {
+      throw new DatasetFormatError(`label ${labels[bad]} of image ${bad} is not below numClasses ${numClasses}`);
+    }
+  }
+  return { images, labels, count, height, width, channels, numClasses };
+}
+
+export function encodeDatasetAsset(set: ImageSet): Uint8Array {
+  const pixelsPerImage = imageBytes(set);
+  const numClasses = set.labels ? set.numClasses : 0;
+  const out = new Uint8Array(datasetAssetSize(set.count, pixelsPerImage, numClasses));
+  out.set([...DATASET_MAGIC].map((c) => c.charCodeAt(0)), 0);
+  const view = new DataView(out.buffer);
+  [DATASET_VERSION, set.count, set.height, set.width, set.channels, numClasses].forEach((value, i) =>
+    view.setUint32(4 + 4 * i, value, true),
+  );
+  out.set(set.images.subarray(0, set.count * pixelsPerImage), DATASET_HEADER_BYTES);
+  if (set.labels && numClasses > 0) out.set(set.labels.subarray(0, set.count), DATASET_HEADER_BYTES + set.count * pixelsPerImage);
+  return out;
+}
+
+export function subsetImageSet(set: ImageSet, indices: ArrayLike<number>): ImageSet {
+  const size = imageBytes(set);
+  const images = new Uint8Array(indices.length * size);
+  const labels = set.labels ? new Uint8Array(indices.length) : null;
+  for (let i = 0; i < indices.length; i++) {
+    const source = indices[i] as number;
+    images.set(set.images.subarray(source * size, (source + 1) * size), i * size);
+    if (labels && set.labels) labels[i] = set.labels[source] as number;
+  }
+  return { ...set, images, labels, count: indices.length };
+}
+
+/**
+ * Fixed for every trial on a builtin dataset: the test set and the generator
+ * pool must not move with the trial seed, or accuracies across seeds and
+ * grid cells would be measured on different images. The trial seed drives
+ * only training randomness (init, sampling order, augmentation).
+ */
+export const BUILTIN_SPLIT_SEED = 20240318;
+
+export interface BuiltinSplit {
+  train: ImageSet;
+  generatorPool: ImageSet;
+  test: ImageSet;
+}
+
+/**
+ * Seeded, class-stratified, disjoint split. Images are ordered by a seeded
+ * permutation, then stably by their relative rank within their own class, so
+ * every prefix of the order holds the classes in proportion. The test set
+ * is the first testSize images (so it depends only on testSize and seed),
+ * train the next trainSize, and the generator pool everything left.
+ */
+export function splitBuiltin(set: ImageSet, options: { trainSize: number; testSize: number; seed: number }): BuiltinSplit {
+  const { trainSize, testSize, seed } = options;
+  if (!Number.isInteger(trainSize) || !Number.isInteger(testSize) || trainSize < 1 || testSize < 1) {
+    throw new RangeError(`trainSize and testSize must be positive integers (got ${trainSize}, ${testSize})`);
+  }
+  if (trainSize + testSize > set.count) {
+    throw new RangeError(
+      `trainSize + testSize = ${trainSize + testSize} exceeds the ${set.count} images of the dataset`,
+    );
+  }
+  const order = stratifiedOrder(set, seed);
+  return {
+    test: subsetImageSet(set, order.subarray(0, testSize)),
+    train: subsetImageSet(set, order.subarray(testSize, testSize + trainSize)),
+    generatorPool: subsetImageSet(set, order.subarray(testSize + trainSize)),
+  };
+}
+
+function stratifiedOrder(set: ImageSet, seed: number): Int32Array {
+  const shuffled = permutation(set.count, createRng(seed));
+  const labels = set.labels;
+  if (!labels) return shuffled;
+  const classTotals = new Map<number, number>();
+  for (const label of labels) classTotals.set(label, (classTotals.get(label) ?? 0) + 1);
+  const seen = new Map<number, number>();
+  const keyed = Array.from(shuffled, (index) => {
+    const label = labels[index] as number;
+    const rank = seen.get(label) ?? 0;
+    seen.set(label, rank + 1);
+    return { index, key: (rank + 0.5) / (classTotals.get(label) ?? 1) };
+  });
+  keyed.sort((a, b) => a.key - b.key); // Array#sort is stable, ties keep the shuffled order
+  return Int32Array.from(keyed, (entry) => entry.index);
+}

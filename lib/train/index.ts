@@ -1,0 +1,39 @@
+/**
+ * The training engine's public API. Backend-agnostic: the caller imports and
+ * selects a tfjs backend (webgpu, webgl or cpu) before calling runTrial.
+ */
+export { augmentParams, augmentViews, applyAugmentation, sampleAugmentDraws, SIMCLR_AUGMENT } from "./augment";
+export type { AugmentParams, AugmentDraws } from "./augment";
+export { sampleCropBox, cropBoxToNormalized, CROP_RATIO, type CropBox } from "./crop";
+export { prepareTrialData, type PreparedTrialData } from "./data";
+export {
+  parseDatasetAsset,
+  encodeDatasetAsset,
+  splitBuiltin,
+  subsetImageSet,
+  DatasetFormatError,
+  BUILTIN_SPLIT_SEED,
+  DATASET_MAGIC,
+  DATASET_VERSION,
+  type ImageSet,
+  type BuiltinSplit,
+} from "./dataset";
+export { evaluateEncoder, extractFeatures, linearProbeAccuracy, knnAccuracy, type FeatureMatrix } from "./evaluate";
+export { createHeldoutRealSource, degradeImages, type GeneratedSource } from "./generated";
+export { ntXentLoss } from "./loss";
+export { createSimclr, type SslMethod } from "./method";
+export { createConvEncoder, type ContrastiveModel, type EncoderConfig } from "./model";
+export { conv2dPadded, type FilterGradientMode } from "./conv";
+export { createRng, deriveSeed, type Rng } from "./rng";
+export { createInflationSampler, realShare, type InflationSampler, type SampledBatch } from "./sampler";
+export { learningRateAt, setLearningRate, type LearningRateSchedule } from "./schedule";
+export {
+  runTrial,
+  TrialCancelledError,
+  type RunTrialOptions,
+  type TrialOutcome,
+  type TrialProgress,
+  type TrialSpec,
+  type TrialData,
+  type TrialConfig,
+} from "./trainer";

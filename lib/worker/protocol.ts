@@ -1,0 +1,34 @@
+import type { Environment, Progress } from "@/lib/queue/schemas";
+import type { AugKnob, SweepConfig } from "@/lib/sweep/schema";
+
+/** Messages between a page and its training Web Worker. */
+export type BackendName = "webgpu" | "webgl" | "cpu";
+export const BACKEND_ORDER: readonly BackendName[] = ["webgpu", "webgl", "cpu"];
+
+export interface TrialToRun {
+  augKnob: AugKnob;
+  augValue: number;
+  mixRatio: number | "none";
+  generatedSize: number;
+  seed: number;
+}
+
+export interface TrainOutcome {
+  linearProbeAccuracy: number;
+  knnAccuracy: number | null;
+  finalLoss: number;
+  lossCurve: [number, number][];
+  durationMs: number;
+  imagesPerSecond: number | null;
+  realShare: number | null;
+}
+
+export type ToWorker =
+  | { type: "start"; jobId: string; config: SweepConfig; trial: TrialToRun; datasetUrl: string; backends?: BackendName[] }
+  | { type: "cancel"; jobId: string };
+
+export type FromWorker =
+  | { type: "backend"; environment: Environment }
+  | { type: "progress"; jobId: string; progress: Progress }
+  | { type: "result"; jobId: string; outcome: TrainOutcome; environment: Environment }
+  | { type: "error"; jobId: string; message: string; cancelled: boolean };

@@ -1,0 +1,73 @@
+/// <reference lib="webworker" />
+import type { Environment } from "@/lib/queue/schemas";
+import { parseDatasetAsset, prepareTrialData, runTrial, TrialCancelledError } from "@/lib/train";
+import { selectBackend } from "./backend";
+import { loadDatasetBytes } from "./dataset-cache";
+import type { FromWorker, ToWorker } from "./protocol";
+
+/**
+ * One training slot. Trains one trial at a time off the page's main thread
+ * and reports progress, the result or the error. No top-level await:
+ * Turbopack has mishandled it in module workers.
+ */
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+let environment: Promise<Environment> | null = null;
+const cancelled = new Set<string>();
+
+/** A failed backend start is not cached, so the next trial tries again. */
+function ensureBackend(requested: Extract<ToWorker, { type: "start" }>["backends"]): Promise<Environment> {
+  if (!environment) {
+    environment = selectBackend(requested);
+    environment.catch(() => {
+      environment = null;
+    });
+  }
+  return environment;
+}
+
+function post(message: FromWorker): void {
+  scope.postMessage(message);
+}
+
+async function start(message: Extract<ToWorker, { type: "start" }>): Promise<void> {
+  const { jobId } = message;
+  try {
+    const env = await ensureBackend(message.backends);
+    post({ type: "backend", environment: env });
+    post({ type: "progress", jobId, progress: { phase: "data", step: 0, totalSteps: message.config.training.steps } });
+    const set = parseDatasetAsset(await loadDatasetBytes(message.datasetUrl));
+    const data = prepareTrialData(set, message.config, message.trial);
+    const outcome = await runTrial({
+      data,
+      config: message.config,
+      trial: message.trial,
+      onProgress: (progress) => post({ type: "progress", jobId, progress: { ...progress, loss: progress.loss ?? null } }),
+      shouldStop: () => cancelled.has(jobId),
+    });
+    post({
+      type: "result",
+      jobId,
+      environment: env,
+      outcome: {
+        linearProbeAccuracy: outcome.linearProbeAccuracy,
+        knnAccuracy: outcome.knnAccuracy,
+        finalLoss: outcome.finalLoss,
+        lossCurve: outcome.lossCurve,
+        durationMs: Math.round(outcome.durationMs),
+        imagesPerSecond: outcome.imagesPerSecond,
+        realShare: outcome.realShare,
+      },
+    });
+  } catch (error) {
+    const wasCancelled = error instanceof TrialCancelledError || cancelled.has(jobId);
+    post({ type: "error", jobId, message: error instanceof Error ? error.message : String(error), cancelled: wasCancelled });
+  } finally {
+    cancelled.delete(jobId);
+  }
+}
+
+scope.onmessage = (event: MessageEvent<ToWorker>) => {
+  const message = event.data;
+  if (message.type === "start") void start(message);
+  else if (message.type === "cancel") cancelled.add(message.jobId);
+};
