@@ -1,13 +1,18 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { requestOrigin } from "@/lib/api/origin";
 import "./globals.css";
 
-export const metadata: Metadata = {
-  title: { default: "Inflation Lab", template: "%s · Inflation Lab" },
-  description:
-    "Sweep augmentation strength against generated-data inflation for contrastive learning, training in your browser.",
-};
+export async function generateMetadata(): Promise<Metadata> {
+  return {
+    // Absolute URLs for link previews (og:image) on whatever host serves the app.
+    metadataBase: new URL(await requestOrigin()),
+    title: { default: "Inflation Lab", template: "%s · Inflation Lab" },
+    description:
+      "Sweep augmentation strength against generated-data inflation for contrastive learning, training in your browser.",
+  };
+}
 
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (

@@ -25,7 +25,7 @@ export const AUG_KNOB_INFO: Record<AugKnob, AugKnobInfo> = {
     min: 0,
     max: 2,
     description:
-      "composite strength s: s=1 SimCLR default (a=0.08,p=0.8,j=1), s=0.5 about the AdaInf weak recipe, s=0 identity",
+      "composite strength s sets crop min scale a = 0.08^s, jitter probability p = min(1, 0.8s) and jitter strength j = s: s = 1 is the SimCLR default (a = 0.08, p = 0.8, j = 1), s = 0.5 is about the AdaInf weak recipe (a = 0.28, p = 0.4, j = 0.5), s = 0 is no augmentation",
   },
   cropMinScale: {
     label: "Crop min scale a",
