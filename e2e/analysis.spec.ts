@@ -54,6 +54,12 @@ test("heatmap, curves and comparison show the seeded results, and the share link
   await expect(sharePage.getByTestId("hm-aug=0.5|mix=10|gen=5000")).toContainText("+2.00 pp");
   await expect(sharePage.getByRole("region", { name: "Owner controls" })).toHaveCount(0);
   await expect(sharePage.getByLabel("Import results")).toHaveCount(0);
+  // "Copy link" copies the share link with the current view.
+  await stranger.grantPermissions(["clipboard-read", "clipboard-write"]);
+  await sharePage.getByRole("button", { name: "Copy link" }).click();
+  await expect(sharePage.getByRole("button", { name: "Copied" })).toBeVisible();
+  const copied = await sharePage.evaluate(() => navigator.clipboard.readText());
+  expect(copied).toMatch(new RegExp(`/s/${seeded.shareId}\\?metric=knnAcc&scale=diverging$`));
 
   // Invalid view values fall back to defaults instead of breaking the page.
   await sharePage.goto(`/s/${seeded.shareId}?metric=nonsense&agg=sum&cell=%3Cscript%3E`);

@@ -20,7 +20,7 @@ export default function LossCurves({ curves }: { curves: { seed: number; curve: 
         <XAxis dataKey="step" type="number" domain={["dataMin", "dataMax"]} label={{ value: "step", position: "insideBottom", offset: -12 }} />
         <YAxis domain={["auto", "auto"]} tickFormatter={(v: number) => v.toFixed(2)} />
         <Tooltip formatter={(v) => Number(v).toFixed(3)} />
-        <Legend verticalAlign="top" height={28} />
+        <Legend verticalAlign="top" wrapperStyle={{ paddingBottom: 8 }} />
         {curves.map((c, i) => (
           <Line key={c.seed} dataKey={`s${c.seed}`} name={`seed ${c.seed}`} stroke={PALETTE[i % PALETTE.length]} dot={false} isAnimationActive={false} connectNulls />
         ))}

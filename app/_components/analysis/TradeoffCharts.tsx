@@ -48,7 +48,7 @@ function MetricVsAugmentation({ analysis, metric, augLabel }: Props) {
         <XAxis dataKey="aug" type="number" domain={["dataMin", "dataMax"]} ticks={augValues} tickFormatter={formatAxisValue} label={{ value: augLabel, position: "insideBottom", offset: -12 }} />
         <YAxis domain={["auto", "auto"]} tickFormatter={(v: number) => v.toFixed(scale === 100 ? 0 : 2)} label={{ value: `${info.label}${info.unit ? ` (${info.unit})` : ""}`, angle: -90, position: "insideLeft", style: { textAnchor: "middle" } }} />
         <Tooltip formatter={(value) => (Array.isArray(value) ? value.map((v) => Number(v).toFixed(2)).join(" – ") : Number(value).toFixed(2))} labelFormatter={(v) => `${augLabel} ${formatAxisValue(Number(v))}`} />
-        <Legend verticalAlign="top" height={28} />
+        <Legend verticalAlign="top" wrapperStyle={{ paddingBottom: 8 }} />
         {analysis.lines.map((line, i) => (
           <Area key={`b${i}`} dataKey={`b${i}`} stroke="none" fill={color(i)} fillOpacity={0.12} legendType="none" isAnimationActive={false} connectNulls name={`${formatMixRatio(line.mixRatio)} spread`} />
         ))}
@@ -114,7 +114,7 @@ function MetricVsMixRatio({ analysis, metric, augLabel }: Props) {
         <XAxis dataKey="label" label={{ value: "Mix ratio", position: "insideBottom", offset: -12 }} />
         <YAxis domain={["auto", "auto"]} tickFormatter={(v: number) => v.toFixed(scale === 100 ? 0 : 2)} />
         <Tooltip formatter={(value) => Number(value).toFixed(2)} />
-        <Legend verticalAlign="top" height={28} />
+        <Legend verticalAlign="top" wrapperStyle={{ paddingBottom: 8 }} />
         {augValues.map((aug, i) => (
           <Line key={aug} dataKey={`a${i}`} name={`${augLabel} ${formatAxisValue(aug)}`} stroke={color(i)} strokeWidth={2} dot={{ r: 3 }} isAnimationActive={false} connectNulls />
         ))}

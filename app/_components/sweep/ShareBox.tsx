@@ -1,7 +1,11 @@
 "use client";
 import { useState } from "react";
 
-/** A read-only link with a copy button; falls back to selecting the text. */
+/**
+ * A read-only link with a copy button. The copied link carries the current
+ * view (metric, scale, selected cell...) from this page's query string, so
+ * the receiver sees what the sender sees.
+ */
 export function ShareBox({ url, label }: { url: string; label: string }) {
   const [copied, setCopied] = useState(false);
   const id = `share-${label.replace(/\W+/g, "-").toLowerCase()}`;
@@ -15,8 +19,9 @@ export function ShareBox({ url, label }: { url: string; label: string }) {
         type="button"
         className="button"
         onClick={async () => {
+          const withView = `${url}${window.location.search}`;
           try {
-            await navigator.clipboard.writeText(url);
+            await navigator.clipboard.writeText(withView);
             setCopied(true);
             window.setTimeout(() => setCopied(false), 2000);
           } catch {
@@ -26,6 +31,7 @@ export function ShareBox({ url, label }: { url: string; label: string }) {
       >
         {copied ? "Copied" : "Copy link"}
       </button>
+      <span className="small muted">The copied link keeps the current view.</span>
     </div>
   );
 }

@@ -6,6 +6,7 @@ import { parseViewState } from "@/lib/analysis/view-state";
 import { NotFoundError } from "@/lib/errors";
 import { getSweepByShareId, listTrials } from "@/lib/repo/sweeps";
 import { publicSweep } from "@/lib/api/links";
+import { ShareBox } from "@/app/_components/sweep/ShareBox";
 import { SweepLive } from "@/app/_components/sweep/SweepLive";
 import { SweepSummary } from "@/app/_components/sweep/SweepSummary";
 
@@ -51,6 +52,9 @@ export default async function SharedSweepPage({ params, searchParams }: Props) {
       {sweep.description ? <p className="lede">{sweep.description}</p> : null}
       <div className="panel">
         <SweepSummary sweep={sweep} />
+        <div style={{ marginTop: "0.8rem" }}>
+          <ShareBox url={`${await requestOrigin()}/s/${shareId}`} label="Share link" />
+        </div>
       </div>
       <SweepLive
         initial={{ counts: sweep.counts, total, trials }}
