@@ -42,6 +42,9 @@ test("heatmap, curves and comparison show the seeded results, and the share link
   await expect(detail).toContainText("Composite strength s 1, none");
   await expect(detail.getByRole("row")).toHaveCount(1 + SEEDED_SEEDS.length);
   await expect(detail).toContainText("#1 done · webgpu (seeded)");
+  await detail.getByText("Trial config").click();
+  await expect(detail.getByTestId("trial-config")).toContainText('"augValue": 1');
+  await expect(detail.getByTestId("trial-config")).toContainText('"mixRatio": "none"');
 
   // The share link, in a fresh context, shows the same view and no owner controls.
   const sharePath = `/s/${seeded.shareId}?metric=knnAcc&scale=diverging`;

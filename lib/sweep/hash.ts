@@ -181,7 +181,9 @@ export function sweepConfigHash(config: SweepConfig): string {
  * so they are left out and identical trials of different sweeps can share
  * cached results.
  */
-export function trialEffectiveConfig(config: SweepConfig, trial: TrialSpec): Record<string, unknown> {
+export type TrialAxisValues = Pick<TrialSpec, "augKnob" | "augValue" | "mixRatio" | "generatedSize" | "seed">;
+
+export function trialEffectiveConfig(config: SweepConfig, trial: TrialAxisValues): Record<string, unknown> {
   const { name: _name, description: _description, axes: _axes, execution: _execution, ...rest } = config;
   return {
     ...rest,
@@ -193,6 +195,6 @@ export function trialEffectiveConfig(config: SweepConfig, trial: TrialSpec): Rec
   };
 }
 
-export function trialConfigHash(config: SweepConfig, trial: TrialSpec): string {
+export function trialConfigHash(config: SweepConfig, trial: TrialAxisValues): string {
   return sha256Hex(canonicalJson(trialEffectiveConfig(config, trial)));
 }

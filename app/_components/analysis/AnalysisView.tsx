@@ -9,7 +9,7 @@ import { chooseGeneratedSize, optimumByMixRatio } from "@/lib/analysis/optimum";
 import { describeOptimumShift } from "@/lib/analysis/shift-sentence";
 import { type ViewState, viewStateToQuery } from "@/lib/analysis/view-state";
 import type { TrialView } from "@/lib/repo/views";
-import { AUG_KNOB_INFO, type AugKnob } from "@/lib/sweep/schema";
+import { AUG_KNOB_INFO, type SweepConfig } from "@/lib/sweep/schema";
 import { AnalysisControls } from "./AnalysisControls";
 import { CellDetail } from "./CellDetail";
 import { ComparisonTable } from "./ComparisonTable";
@@ -28,7 +28,8 @@ const TradeoffCharts = dynamic(() => import("./TradeoffCharts"), {
 
 const BOOTSTRAP_SAMPLES = 500;
 
-export function AnalysisView({ trials, augKnob, initialView }: { trials: TrialView[]; augKnob: AugKnob; initialView: ViewState }) {
+export function AnalysisView({ trials, config, initialView }: { trials: TrialView[]; config: SweepConfig; initialView: ViewState }) {
+  const augKnob = config.axes.augmentation.knob;
   const router = useRouter();
   const pathname = usePathname();
   const [view, setView] = useState(initialView);
@@ -97,7 +98,7 @@ export function AnalysisView({ trials, augKnob, initialView }: { trials: TrialVi
         />
         {model.finished === 0 ? <p className="muted small">No finished trials yet: cells fill in as results arrive.</p> : null}
       </div>
-      {selectedTrials.length > 0 ? <CellDetail trials={selectedTrials} augLabel={augLabel} onClose={() => change({ cell: null })} /> : null}
+      {selectedTrials.length > 0 ? <CellDetail trials={selectedTrials} augLabel={augLabel} config={config} onClose={() => change({ cell: null })} /> : null}
       <TradeoffCharts analysis={model.optimum} metric={view.metric} augLabel={augLabel} sentence={model.sentence} />
       <h3>AdaInf comparison</h3>
       <div className="panel">

@@ -4,6 +4,8 @@ import { useEffect, useState } from "react";
 import { formatAxisValue } from "@/lib/analysis/knobs";
 import type { TrialView } from "@/lib/repo/views";
 import { formatMixRatio } from "@/lib/sweep/grid";
+import { trialEffectiveConfig } from "@/lib/sweep/hash";
+import type { SweepConfig } from "@/lib/sweep/schema";
 import { duration, fixed, percent } from "../sweep/format";
 
 const LossCurves = dynamic(() => import("./LossCurves"), { ssr: false, loading: () => <div className="chart-box" /> });
@@ -25,7 +27,14 @@ interface TrialDetail {
 }
 
 /** The selected cell: per-seed results, loss curves, and every attempt with its environment. */
-export function CellDetail({ trials, augLabel, onClose }: { trials: TrialView[]; augLabel: string; onClose: () => void }) {
+interface Props {
+  trials: TrialView[];
+  augLabel: string;
+  config: SweepConfig;
+  onClose: () => void;
+}
+
+export function CellDetail({ trials, augLabel, config, onClose }: Props) {
   const [details, setDetails] = useState<TrialDetail[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const ids = trials.map((t) => `${t.id}:${t.status}`).join(",");
@@ -110,6 +119,12 @@ export function CellDetail({ trials, augLabel, onClose }: { trials: TrialView[];
           })}
         </tbody>
       </table>
+      <details style={{ marginTop: "0.6rem" }}>
+        <summary className="small">Trial config (what the config hash covers; the seed varies per row)</summary>
+        <pre className="mono small" data-testid="trial-config">
+          {JSON.stringify(trialEffectiveConfig(config, { ...first, augKnob: config.axes.augmentation.knob }), null, 2)}
+        </pre>
+      </details>
       <h3>Loss curves</h3>
       {curves.length > 0 ? (
         <div className="chart-box">

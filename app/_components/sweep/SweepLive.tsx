@@ -3,7 +3,7 @@ import { useState } from "react";
 import type { StatusCounts } from "@/lib/queue/status";
 import { isSweepFinished } from "@/lib/queue/status";
 import type { TrialView } from "@/lib/repo/views";
-import type { AugKnob } from "@/lib/sweep/schema";
+import type { SweepConfig } from "@/lib/sweep/schema";
 import { StatusBar } from "../StatusBar";
 import { duration } from "./format";
 import { OwnerControls, postOwnerAction } from "./OwnerControls";
@@ -23,7 +23,7 @@ export interface TrialsPayload {
 interface Props {
   initial: TrialsPayload;
   pollUrl: string;
-  augKnob: AugKnob;
+  config: SweepConfig;
   initialView: ViewState;
   /** The export route prefix (owner: /api/sweeps/id/export, share: /api/share/shareId/export). */
   exportBase: string;
@@ -41,7 +41,8 @@ function estimateRemaining(trials: TrialView[], counts: StatusCounts): number | 
   return (mean * (counts.queued + counts.running)) / Math.max(counts.running, 1);
 }
 
-export function SweepLive({ initial, pollUrl, augKnob, initialView, exportBase, owner }: Props) {
+export function SweepLive({ initial, pollUrl, config, initialView, exportBase, owner }: Props) {
+  const augKnob = config.axes.augmentation.knob;
   const [actionError, setActionError] = useState<string | null>(null);
   const { data, error, refresh } = usePolling<TrialsPayload>(pollUrl, initial, POLL_MS);
   const { counts, trials } = data;
@@ -91,7 +92,7 @@ export function SweepLive({ initial, pollUrl, augKnob, initialView, exportBase, 
           {actionError}
         </div>
       ) : null}
-      <AnalysisView trials={trials} augKnob={augKnob} initialView={initialView} />
+      <AnalysisView trials={trials} config={config} initialView={initialView} />
       <div className="panel">
         <ExportLinks base={exportBase} />
       </div>

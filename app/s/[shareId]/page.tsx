@@ -59,7 +59,7 @@ export default async function SharedSweepPage({ params, searchParams }: Props) {
       <SweepLive
         initial={{ counts: sweep.counts, total, trials }}
         pollUrl={`/api/share/${shareId}`}
-        augKnob={sweep.config.axes.augmentation.knob}
+        config={sweep.config}
         initialView={parseViewState(await searchParams)}
         exportBase={`/api/share/${shareId}/export`}
       />

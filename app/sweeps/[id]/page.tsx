@@ -53,7 +53,7 @@ export default async function SweepPage({ params, searchParams }: Props) {
       <SweepLive
         initial={{ counts: sweep.counts, total, trials }}
         pollUrl={`/api/sweeps/${sweep.id}/trials`}
-        augKnob={sweep.config.axes.augmentation.knob}
+        config={sweep.config}
         initialView={parseViewState(await searchParams)}
         exportBase={`/api/sweeps/${sweep.id}/export`}
         owner={owner ? { sweepId: sweep.id } : undefined}
