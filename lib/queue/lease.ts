@@ -4,7 +4,7 @@ import type { Db, Trial } from "@/lib/db/client";
 import { ConflictError, NotFoundError } from "@/lib/errors";
 import { randomId } from "@/lib/ids";
 import { canonicalJson } from "@/lib/sweep/hash";
-import type { Progress, TrialResult } from "./schemas";
+import { type Progress, type TrialResult, trialMetricColumns } from "./schemas";
 
 /**
  * The lease protocol. Every state change is a conditional update whose row
@@ -230,12 +230,7 @@ export async function completeTrial(db: Db, options: CompleteOptions): Promise<C
         leaseToken: null,
         leaseExpiresAt: null,
         doneAttemptId: attempt.id,
-        linearAcc: result.linearProbeAccuracy,
-        knnAcc: result.knnAccuracy,
-        finalLoss: result.finalLoss,
-        durationMs: result.durationMs,
-        imagesPerSec: result.imagesPerSecond,
-        backend: result.environment.backend,
+        ...trialMetricColumns(result),
         lastError: null,
       },
     });

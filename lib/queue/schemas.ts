@@ -38,6 +38,18 @@ export const trialResultSchema = z.strictObject({
 export type TrialResult = z.output<typeof trialResultSchema>;
 export type TrialResultInput = z.input<typeof trialResultSchema>;
 
+/** The result's headline numbers as stored on the Trial row (for listing and aggregation without parsing JSON). */
+export function trialMetricColumns(result: TrialResult) {
+  return {
+    linearAcc: result.linearProbeAccuracy,
+    knnAcc: result.knnAccuracy,
+    finalLoss: result.finalLoss,
+    durationMs: result.durationMs,
+    imagesPerSec: result.imagesPerSecond,
+    backend: result.environment.backend,
+  };
+}
+
 export const tokenSchema = z.string().min(16).max(100);
 
 export const claimRequestSchema = z.strictObject({

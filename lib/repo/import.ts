@@ -10,7 +10,7 @@ import type { Db } from "@/lib/db/client";
 import { AppError, ConflictError, type IssueDetail, ValidationError } from "@/lib/errors";
 import { randomId } from "@/lib/ids";
 import { resultHash } from "@/lib/queue/lease";
-import { environmentSchema, type TrialResult, trialResultSchema } from "@/lib/queue/schemas";
+import { environmentSchema, type TrialResult, trialMetricColumns, trialResultSchema } from "@/lib/queue/schemas";
 import { formatMixRatio } from "@/lib/sweep/grid";
 import { EXPORT_FORMAT, EXPORT_VERSION, listAllTrials } from "./export";
 import type { TrialView } from "./views";
@@ -227,14 +227,7 @@ interface OutsideResult {
 function fromTrialResult(result: TrialResult): OutsideResult {
   return {
     result,
-    columns: {
-      linearAcc: result.linearProbeAccuracy,
-      knnAcc: result.knnAccuracy,
-      finalLoss: result.finalLoss,
-      durationMs: result.durationMs,
-      imagesPerSec: result.imagesPerSecond,
-      backend: result.environment.backend,
-    },
+    columns: trialMetricColumns(result),
   };
 }
 
@@ -441,12 +434,7 @@ export async function recordExternalResult(db: Db, sweepId: string, body: Extern
     mixRatio: body.mixRatio,
     ...(body.generatedSize === undefined ? {} : { generatedSize: body.generatedSize }),
     seed: body.seed,
-    linearAcc: result.linearProbeAccuracy,
-    knnAcc: result.knnAccuracy,
-    finalLoss: result.finalLoss,
-    durationMs: result.durationMs,
-    imagesPerSec: result.imagesPerSecond,
-    backend: result.environment.backend,
+    ...trialMetricColumns(result),
   };
   const trials = await listAllTrials(db, sweepId);
   const match = matchImportedResults([row], trials);
