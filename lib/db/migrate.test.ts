@@ -62,7 +62,6 @@ describe("the in-process migration runner on SQLite", () => {
 
 describe("DATABASE_URL", () => {
   it("selects the embedded SQLite file, another file, or PostgreSQL, and refuses anything else", () => {
-    expect(resolveDatabaseTarget(undefined)).toMatchObject({ kind: "sqlite" });
     expect(resolveDatabaseTarget("")).toEqual({ kind: "sqlite", file: path.resolve("data", "inflation-lab.db") });
     expect(resolveDatabaseTarget("file:/tmp/x.db")).toEqual({ kind: "sqlite", file: "/tmp/x.db" });
     expect(resolveDatabaseTarget("postgresql://u@h:5432/db")).toEqual({ kind: "postgres", url: "postgresql://u@h:5432/db" });
