@@ -1,3 +1,4 @@
+import { parseCookieHeader } from "./request";
 import type { SweepView } from "@/lib/repo/views";
 
 const OWNER_COOKIE_PREFIX = "il_owner_";
@@ -11,23 +12,7 @@ export function ownedSecretsFromCookies(all: { name: string; value: string }[]):
 }
 
 export function ownedSecretsFromCookieHeader(header: string): Map<string, string> {
-  const all = header
-    .split(";")
-    .map((part) => part.trim())
-    .filter((part) => part.includes("="))
-    .map((part) => {
-      const eq = part.indexOf("=");
-      return { name: part.slice(0, eq), value: safeDecode(part.slice(eq + 1)) };
-    });
-  return ownedSecretsFromCookies(all);
-}
-
-function safeDecode(value: string): string {
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    return value;
-  }
+  return ownedSecretsFromCookies(parseCookieHeader(header));
 }
 
 export function shareLinks(request: Request, sweep: Pick<SweepView, "id" | "shareId">) {

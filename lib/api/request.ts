@@ -101,17 +101,25 @@ export function ownerSecretFrom(request: Request, sweepId: string): string | und
   return header ?? bearer ?? readCookie(request.headers.get("cookie") ?? "", ownerCookieName(sweepId));
 }
 
-export function readCookie(header: string, name: string): string | undefined {
-  for (const part of header.split(";")) {
-    const eq = part.indexOf("=");
-    if (eq > 0 && part.slice(0, eq).trim() === name) {
+/** Every cookie in a Cookie header, values URL-decoded where they can be. */
+export function parseCookieHeader(header: string): { name: string; value: string }[] {
+  return header
+    .split(";")
+    .map((part) => part.trim())
+    .filter((part) => part.indexOf("=") > 0)
+    .map((part) => {
+      const eq = part.indexOf("=");
       const raw = part.slice(eq + 1).trim();
+      let value = raw;
       try {
-        return decodeURIComponent(raw);
+        value = decodeURIComponent(raw);
       } catch {
-        return raw;
+        // Not percent-encoded: keep it as sent.
       }
-    }
-  }
-  return undefined;
+      return { name: part.slice(0, eq).trim(), value };
+    });
+}
+
+export function readCookie(header: string, name: string): string | undefined {
+  return parseCookieHeader(header).find((cookie) => cookie.name === name)?.value;
 }
