@@ -56,7 +56,14 @@ function hasUnstorableString(root: unknown): boolean {
 }
 
 async function readLimitedText(request: Request, limitBytes: number): Promise<string> {
-  if (!request.body) return "";
+  return new TextDecoder("utf-8", { fatal: false }).decode(await readLimitedBytes(request, limitBytes));
+}
+
+/** The whole body, refusing (413) as soon as it grows past the limit. */
+export async function readLimitedBytes(request: Request, limitBytes: number): Promise<Uint8Array<ArrayBuffer>> {
+  const declared = Number(request.headers.get("content-length") ?? "NaN");
+  if (Number.isFinite(declared) && declared > limitBytes) throw new PayloadTooLargeError(limitBytes, declared);
+  if (!request.body) return new Uint8Array(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -70,7 +77,7 @@ async function readLimitedText(request: Request, limitBytes: number): Promise<st
     }
     chunks.push(value);
   }
-  return new TextDecoder("utf-8", { fatal: false }).decode(Buffer.concat(chunks));
+  return Buffer.concat(chunks);
 }
 
 export async function parseBody<S extends z.ZodType>(request: Request, schema: S): Promise<z.output<S>> {

@@ -1,6 +1,7 @@
 import "server-only";
 import { NextResponse } from "next/server";
 import { ZodError } from "zod";
+import { DatasetParseError } from "@/lib/data/errors";
 import { AppError } from "@/lib/errors";
 import { GridTooLargeError } from "@/lib/sweep/grid";
 import { formatZodIssues, summarizeIssues } from "@/lib/sweep/errors";
@@ -29,6 +30,13 @@ export function errorResponse(error: unknown): NextResponse<ErrorBody> {
   }
   if (error instanceof SweepSpecError) {
     return json({ error: error.message, details: error.issues }, { status: 422 });
+  }
+  if (error instanceof DatasetParseError) {
+    const { format, problem, field, expected, found, hint } = error;
+    return json(
+      { error: error.message, details: [{ path: field ?? "file", message: `${format}: ${problem}`, expected, received: found, ...(hint ? { hint } : {}) }] },
+      { status: 422 },
+    );
   }
   if (error instanceof GridTooLargeError) {
     return json(

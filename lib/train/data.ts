@@ -1,6 +1,6 @@
 import type { SweepConfig } from "@/lib/sweep/schema";
 import { BUILTIN_SPLIT_SEED, splitBuiltin, type ImageSet } from "./dataset";
-import { createHeldoutRealSource } from "./generated";
+import { createHeldoutRealSource, createUploadedSource, type GeneratedSource } from "./generated";
 import { createRng, deriveSeed } from "./rng";
 import type { TrialData, TrialSpec } from "./trainer";
 
@@ -13,16 +13,19 @@ export interface PreparedTrialData extends TrialData {
 }
 
 /**
- * Builds {train, test, generated} for a builtin labelled dataset (the MNIST
- * preset). The split and the generated sample depend only on the dataset,
- * the sizes and the degradation, never on the trial seed: every trial of a
- * sweep is measured on the same test images and inflated with the same
- * generated images, so seeds vary only the training randomness.
+ * Builds {train, test, generated} from a labelled dataset (built in or
+ * uploaded) and, for an uploaded generated set, its images. The split and
+ * the generated sample depend only on the data, the sizes and the
+ * degradation, never on the trial seed: every trial of a sweep is measured
+ * on the same test images and inflated with the same generated images, so
+ * seeds vary only the training randomness. Uploaded generated images are
+ * converted to the real images' size and channels.
  */
 export function prepareTrialData(
   set: ImageSet,
   config: Pick<SweepConfig, "dataset" | "generated">,
   trial: Pick<TrialSpec, "mixRatio" | "generatedSize">,
+  uploadedGenerated: ImageSet | null = null,
 ): PreparedTrialData {
   const { train, test, generatorPool } = splitBuiltin(set, {
     trainSize: config.dataset.trainSize,
@@ -33,12 +36,14 @@ export function prepareTrialData(
   if (trial.mixRatio === "none" || trial.generatedSize <= 0) {
     return { ...base, generated: null, generatedSize: 0, generatedDescription: null };
   }
-  if (config.generated.source !== "heldout-real") {
-    throw new Error(
-      `generated source "${config.generated.source}" is not built in: load it and pass its images to runTrial as data.generated`,
-    );
+  let source: GeneratedSource;
+  if (config.generated.source === "heldout-real") {
+    source = createHeldoutRealSource(generatorPool, { degradation: config.generated.degradation });
+  } else if (uploadedGenerated) {
+    source = createUploadedSource(uploadedGenerated, train);
+  } else {
+    throw new Error(`generated source "${config.generated.source}" needs its images: pass them as uploadedGenerated`);
   }
-  const source = createHeldoutRealSource(generatorPool, { degradation: config.generated.degradation });
   const rng = createRng(deriveSeed(BUILTIN_SPLIT_SEED, `generated:${trial.generatedSize}:${config.generated.degradation}`));
   const generated = source.sample(trial.generatedSize, rng);
   return {

@@ -48,3 +48,42 @@ describe("held-out real generated source", () => {
     expect(() => createHeldoutRealSource(digitLikeSet(2), { degradation: 1.5 })).toThrow(RangeError);
   });
 });
+
+describe("uploaded generated source", () => {
+  it("samples unlabelled images converted to the real images' shape, capped at the set size", async () => {
+    const { createUploadedSource } = await import("./generated");
+    const rgb: ImageSet = {
+      images: Uint8Array.from({ length: 6 * 32 * 32 * 3 }, (_, i) => (i * 13) % 256),
+      labels: Uint8Array.of(0, 1, 2, 3, 4, 5),
+      count: 6,
+      height: 32,
+      width: 32,
+      channels: 3,
+      numClasses: 6,
+    };
+    const source = createUploadedSource(rgb, { height: 28, width: 28, channels: 1 });
+    expect(source.kind).toBe("upload");
+    expect(source.capacity).toBe(6);
+    expect(source.describe()).toMatch(/converted to 28x28x1/);
+    const sample = source.sample(10, createRng(3));
+    expect([sample.count, sample.height, sample.width, sample.channels, sample.numClasses]).toEqual([6, 28, 28, 1, 0]);
+    expect(sample.labels).toBeNull();
+    expect(sample.images.length).toBe(6 * 784);
+    const again = source.sample(4, createRng(3));
+    expect(Array.from(again.images.subarray(0, 784))).toEqual(Array.from(sample.images.subarray(0, 784)));
+  });
+});
+
+describe("prepareTrialData with an uploaded generated set", () => {
+  it("splits the real set as usual and inflates with the upload, or refuses without its images", async () => {
+    const { prepareTrialData } = await import("./data");
+    const real: ImageSet = { ...digitLikeSet(400), labels: Uint8Array.from({ length: 400 }, (_, i) => i % 10) };
+    const upload = { ...digitLikeSet(50), labels: null, numClasses: 0 };
+    const config = { dataset: { ref: "builtin:mnist", trainSize: 200, testSize: 100 }, generated: { source: "upload" as const, ref: `sha256:${"a".repeat(64)}`, degradation: 0 } };
+    const data = prepareTrialData(real, config, { mixRatio: 2, generatedSize: 80 }, upload);
+    expect([data.train.count, data.test.count, data.generatedSize]).toEqual([200, 100, 50]);
+    expect(data.generatedDescription).toMatch(/uploaded generated set \(50 images/);
+    expect(() => prepareTrialData(real, config, { mixRatio: 2, generatedSize: 80 })).toThrow(/needs its images/);
+    expect(prepareTrialData(real, config, { mixRatio: "none", generatedSize: 80 }).generated).toBeNull();
+  });
+});

@@ -1,4 +1,5 @@
 import { imageBytes, subsetImageSet, type ImageSet } from "./dataset";
+import { convertImageSet } from "./resize";
 import { permutation, type Rng } from "./rng";
 
 /**
@@ -40,6 +41,26 @@ export function createHeldoutRealSource(pool: ImageSet, options: { degradation: 
       const chosen = permutation(pool.count, rng).subarray(0, take);
       const picked = subsetImageSet(pool, chosen);
       return degradeImages({ ...picked, labels: null, numClasses: 0 }, degradation, rng);
+    },
+  };
+}
+
+/**
+ * A set of generated images the user made elsewhere (uploaded). Labels, if
+ * the file had any, are dropped; images are converted to the shape of the
+ * real training images (`like`) so both can share one encoder.
+ */
+export function createUploadedSource(set: ImageSet, like: Pick<ImageSet, "height" | "width" | "channels">): GeneratedSource {
+  const converted = set.height === like.height && set.width === like.width && set.channels === like.channels;
+  return {
+    kind: "upload",
+    capacity: set.count,
+    describe: () =>
+      `uploaded generated set (${set.count} images, ${set.height}x${set.width}x${set.channels}${converted ? "" : `, converted to ${like.height}x${like.width}x${like.channels}`})`,
+    sample(count, rng) {
+      const take = Math.max(0, Math.min(Math.floor(count), set.count));
+      const picked = subsetImageSet(set, permutation(set.count, rng).subarray(0, take));
+      return convertImageSet({ ...picked, labels: null, numClasses: 0 }, like);
     },
   };
 }

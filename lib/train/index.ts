@@ -19,7 +19,8 @@ export {
   type BuiltinSplit,
 } from "./dataset";
 export { evaluateEncoder, extractFeatures, linearProbeAccuracy, knnAccuracy, type FeatureMatrix } from "./evaluate";
-export { createHeldoutRealSource, degradeImages, type GeneratedSource } from "./generated";
+export { createHeldoutRealSource, createUploadedSource, degradeImages, type GeneratedSource } from "./generated";
+export { convertImageSet, storedShape, MAX_ENCODER_SIDE, type ImageShape } from "./resize";
 export { ntXentLoss } from "./loss";
 export { createSimclr, type SslMethod } from "./method";
 export { createConvEncoder, type ContrastiveModel, type EncoderConfig } from "./model";

@@ -24,7 +24,7 @@ export interface TrainOutcome {
 }
 
 export type ToWorker =
-  | { type: "start"; jobId: string; config: SweepConfig; trial: TrialToRun; datasetUrl: string; backends?: BackendName[] }
+  | { type: "start"; jobId: string; config: SweepConfig; trial: TrialToRun; backends?: BackendName[] }
   | { type: "cancel"; jobId: string };
 
 export type FromWorker =

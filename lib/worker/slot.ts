@@ -23,7 +23,6 @@ export interface SlotOptions {
   sweepId: string;
   workerId: string;
   workerLabel: string;
-  datasetUrl: string;
   createWorker: () => Worker;
   onState: (state: SlotState) => void;
 }
@@ -105,7 +104,6 @@ export class TrainingSlot {
           jobId,
           config,
           trial: { augKnob: config.axes.augmentation.knob, augValue: trial.augValue, mixRatio: trial.mixRatio, generatedSize: trial.generatedSize, seed: trial.seed },
-          datasetUrl: this.options.datasetUrl,
         },
         (progress) => {
           latest = progress;

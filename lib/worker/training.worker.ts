@@ -2,7 +2,7 @@
 import type { Environment } from "@/lib/queue/schemas";
 import { parseDatasetAsset, prepareTrialData, runTrial, TrialCancelledError } from "@/lib/train";
 import { selectBackend } from "./backend";
-import { loadDatasetBytes } from "./dataset-cache";
+import { loadDatasetRef } from "./dataset-cache";
 import type { FromWorker, ToWorker } from "./protocol";
 
 /**
@@ -35,8 +35,11 @@ async function start(message: Extract<ToWorker, { type: "start" }>): Promise<voi
     const env = await ensureBackend(message.backends);
     post({ type: "backend", environment: env });
     post({ type: "progress", jobId, progress: { phase: "data", step: 0, totalSteps: message.config.training.steps } });
-    const set = parseDatasetAsset(await loadDatasetBytes(message.datasetUrl));
-    const data = prepareTrialData(set, message.config, message.trial);
+    const { config, trial } = message;
+    const set = parseDatasetAsset(await loadDatasetRef(config.dataset.ref));
+    const needsUpload = config.generated.source === "upload" && config.generated.ref && trial.mixRatio !== "none" && trial.generatedSize > 0;
+    const uploaded = needsUpload ? parseDatasetAsset(await loadDatasetRef(config.generated.ref as string)) : null;
+    const data = prepareTrialData(set, config, trial, uploaded);
     const outcome = await runTrial({
       data,
       config: message.config,

@@ -81,9 +81,8 @@ export function RunPanel({ sweepId, datasetRef }: { sweepId: string; datasetRef:
   }, []);
 
   function start() {
-    let datasetUrl: string;
     try {
-      datasetUrl = datasetUrlFor(datasetRef);
+      datasetUrlFor(datasetRef);
     } catch (error) {
       setStates([{ ...idleState, status: "error", message: (error as Error).message }]);
       return;
@@ -96,7 +95,6 @@ export function RunPanel({ sweepId, datasetRef }: { sweepId: string; datasetRef:
         sweepId,
         workerId: `${workerId}-${index}`,
         workerLabel: `browser tab slot ${index + 1}`,
-        datasetUrl,
         createWorker: () => new Worker(new URL("../../../lib/worker/training.worker.ts", import.meta.url), { type: "module" }),
         onState: (state) => setStates((previous) => previous.map((old, i) => (i === index ? state : old))),
       });

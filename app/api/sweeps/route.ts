@@ -3,6 +3,7 @@ import { ownedSecretsFromCookieHeader, shareLinks } from "@/lib/api/links";
 import { ownerCookieName, parseBody } from "@/lib/api/request";
 import { json, route } from "@/lib/api/respond";
 import { configFromCreateRequest, createSweepRequestSchema } from "@/lib/api/sweep-requests";
+import { checkDataRefs } from "@/lib/repo/datasets";
 import { createSweep, listOwnedSweeps } from "@/lib/repo/sweeps";
 
 export const dynamic = "force-dynamic";
@@ -15,6 +16,7 @@ export const dynamic = "force-dynamic";
 export const POST = route(async (request) => {
   const config = configFromCreateRequest(await parseBody(request, createSweepRequestSchema));
   const db = await getDb();
+  await checkDataRefs(db, config);
   const { sweep, ownerSecret } = await createSweep(db, config);
   const response = json({ sweep, ownerSecret, ...shareLinks(request, sweep) }, { status: 201 });
   response.cookies.set(ownerCookieName(sweep.id), ownerSecret, {

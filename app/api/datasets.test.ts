@@ -1,0 +1,190 @@
+/**
+ * Upload, storage and sharing of datasets through the route handlers, on a
+ * real database (SQLite, and PostgreSQL when one is configured) and a real
+ * blob directory.
+ */
+import { createHash } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { gzipSync } from "node:zlib";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { encodeIdx } from "@/lib/data/idx";
+import { encodeNpy } from "@/lib/data/npy";
+import { syntheticSet, writeZip } from "@/lib/data/test-helpers";
+import { testDatabaseKinds } from "@/lib/testing/databases";
+import { useRouteDatabase } from "@/lib/testing/route-database";
+import { parseDatasetAsset } from "@/lib/train/dataset";
+import * as blobRoute from "./datasets/[id]/blob/route";
+import * as previewRoute from "./datasets/[id]/preview/route";
+import * as datasetRoute from "./datasets/[id]/route";
+import * as datasetsRoute from "./datasets/route";
+import * as sweepsRoute from "./sweeps/route";
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+type Handler = (request: Request, context: never) => Promise<Response>;
+
+async function call(handler: Handler, request: Request, params: Record<string, string> = {}) {
+  const response = await handler(request, { params: Promise.resolve(params) } as never);
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  let body: Json;
+  try {
+    body = JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    body = undefined;
+  }
+  return { status: response.status, body, bytes, headers: response.headers };
+}
+
+function uploadRequest(files: { name: string; bytes: Uint8Array }[], fields: Record<string, string>): Request {
+  const form = new FormData();
+  for (const [key, value] of Object.entries(fields)) form.append(key, value);
+  for (const file of files) form.append("file", new Blob([file.bytes as Uint8Array<ArrayBuffer>]), file.name);
+  return new Request("http://localhost/api/datasets", { method: "POST", body: form });
+}
+
+const upload = (files: { name: string; bytes: Uint8Array }[], fields: Record<string, string>) =>
+  call(datasetsRoute.POST, uploadRequest(files, fields));
+const list = () => call(datasetsRoute.GET, new Request("http://localhost/api/datasets"));
+const blob = (id: string) => call(blobRoute.GET, new Request(`http://localhost/api/datasets/${id}/blob`), { id });
+
+const real = syntheticSet(300, 28, 28, 1, 10, 11);
+const idx = encodeIdx(real);
+const idxFiles = [
+  { name: "train-images-idx3-ubyte.gz", bytes: gzipSync(idx.images) },
+  { name: "train-labels-idx1-ubyte.gz", bytes: gzipSync(idx.labels!) },
+];
+const generated = syntheticSet(50, 32, 32, 3, 0, 12);
+const npz = writeZip([{ name: "x.npy", data: encodeNpy(generated.images, "|u1", [50, 32, 32, 3]) }]);
+
+const blobDirFiles = (dir: string): string[] =>
+  fs.existsSync(dir) ? fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name) : [];
+
+describe.each(testDatabaseKinds())("dataset uploads on %s", (kind) => {
+  useRouteDatabase(kind);
+  const blobDir = fs.mkdtempSync(path.join(os.tmpdir(), "inflation-lab-blobs-"));
+  beforeAll(() => {
+    process.env.BLOB_DIR = blobDir;
+  });
+  afterAll(() => {
+    delete process.env.BLOB_DIR;
+    delete process.env.UPLOAD_MAX_BYTES;
+    fs.rmSync(blobDir, { recursive: true, force: true });
+  });
+
+  let realSha = "";
+
+  it("stores an IDX upload content-addressed, with its metadata, and deduplicates a repeat", async () => {
+    const first = await upload(idxFiles, { role: "dataset", name: "Fashion-ish" });
+    expect(first.status, JSON.stringify(first.body)).toBe(201);
+    const d = first.body.dataset;
+    expect(d).toMatchObject({ name: "Fashion-ish", role: "dataset", format: "idx", count: 300, height: 28, width: 28, channels: 1, numClasses: 10 });
+    expect(d.sourceNames).toEqual(idxFiles.map((f) => f.name));
+    expect(d.sourceBytes).toBe(idxFiles[0]!.bytes.length + idxFiles[1]!.bytes.length);
+    expect(d.ref).toBe(`sha256:${d.sha256}`);
+    realSha = d.sha256;
+
+    const again = await upload(idxFiles, { role: "dataset", name: "same bytes, other name" });
+    expect(again.status).toBe(200);
+    expect(again.body.deduplicated).toBe(true);
+    expect(again.body.dataset.sha256).toBe(realSha);
+    expect(again.body.dataset.name).toBe("Fashion-ish");
+    expect(blobDirFiles(blobDir).filter((f) => f.endsWith(".bin"))).toEqual([`${realSha}.bin`]);
+  });
+
+  it("serves the stored asset whose SHA-256 is its name, cacheable forever", async () => {
+    const reply = await blob(realSha);
+    expect(reply.status).toBe(200);
+    expect(createHash("sha256").update(reply.bytes).digest("hex")).toBe(realSha);
+    expect(reply.headers.get("cache-control")).toContain("immutable");
+    const set = parseDatasetAsset(reply.bytes);
+    expect(Array.from(set.labels!)).toEqual(Array.from(real.labels!));
+    expect((await blob("0".repeat(64))).status).toBe(404);
+    expect((await blob("../../etc/passwd")).status).toBe(404);
+  });
+
+  it("lists the built-in dataset and uploads, and shows previews with labels", async () => {
+    const listed = await list();
+    expect(listed.body.datasets.map((d: Json) => d.ref)).toEqual(["builtin:mnist", `sha256:${realSha}`]);
+    const meta = await call(datasetRoute.GET, new Request(`http://localhost/api/datasets/${realSha}`), { id: realSha });
+    expect(meta.body.dataset.count).toBe(300);
+    const preview = await call(previewRoute.GET, new Request(`http://localhost/api/datasets/${realSha}/preview`), { id: realSha });
+    expect(preview.status).toBe(200);
+    const labels = preview.body.samples.map((s: Json) => s.label);
+    expect(labels).toEqual([...labels].sort((a, b) => a - b));
+    expect(new Set(labels).size).toBe(10);
+    const first = preview.body.samples[0];
+    const pixels = Buffer.from(first.pixels, "base64");
+    expect(pixels.equals(Buffer.from(real.images.subarray(first.index * 784, (first.index + 1) * 784)))).toBe(true);
+    const builtin = await call(previewRoute.GET, new Request("http://localhost/api/datasets/builtin%3Amnist/preview"), { id: "builtin%3Amnist" });
+    expect(builtin.status).toBe(200);
+    expect(builtin.body.samples).toHaveLength(40);
+  });
+
+  it("stores an unlabelled .npz generated set", async () => {
+    const reply = await upload([{ name: "samples.npz", bytes: npz }], { role: "generated" });
+    expect(reply.status, JSON.stringify(reply.body)).toBe(201);
+    expect(reply.body.dataset).toMatchObject({ name: "samples", role: "generated", format: "npz", count: 50, channels: 3, numClasses: 0 });
+  });
+
+  it("refuses bad uploads with the reason and stores nothing", async () => {
+    const before = blobDirFiles(blobDir);
+    const truncated = idxFiles[0]!.bytes.subarray(0, 200);
+    const cases: [Request, number, RegExp][] = [
+      [uploadRequest([{ name: "t.gz", bytes: truncated }, idxFiles[1]!], { role: "dataset" }), 422, /IDX|gzip|truncated/i],
+      [uploadRequest([idxFiles[0]!], { role: "dataset" }), 422, /needs labels/],
+      [uploadRequest(idxFiles, { role: "teacher" }), 422, /role/],
+      [uploadRequest([], { role: "dataset" }), 422, /no files/],
+      [uploadRequest(idxFiles, { role: "dataset", sneaky: "1" }), 422, /sneaky|unrecognized/i],
+      [new Request("http://localhost/api/datasets", { method: "POST", body: "{}", headers: { "content-type": "application/json" } }), 400, /multipart/],
+    ];
+    for (const [request, status, message] of cases) {
+      const reply = await call(datasetsRoute.POST, request);
+      expect(reply.status, JSON.stringify(reply.body)).toBe(status);
+      expect(reply.body.error).toMatch(message);
+      expect(reply.body).toHaveProperty("details");
+    }
+    const truncatedReply = await upload([{ name: "t.gz", bytes: truncated }, idxFiles[1]!], { role: "dataset" });
+    expect(truncatedReply.body.details[0]).toHaveProperty("expected");
+    expect(truncatedReply.body.details[0]).toHaveProperty("received");
+    process.env.UPLOAD_MAX_BYTES = "1000";
+    try {
+      const tooBig = await upload(idxFiles, { role: "dataset" });
+      expect(tooBig.status).toBe(413);
+    } finally {
+      delete process.env.UPLOAD_MAX_BYTES;
+    }
+    expect(blobDirFiles(blobDir)).toEqual(before);
+    expect((await list()).body.datasets).toHaveLength(3);
+  });
+
+  it("creates sweeps only on stored, labelled data with room for the split", async () => {
+    const sweep = (dataset: Json, generatedSource: Json = {}) =>
+      call(
+        sweepsRoute.POST,
+        new Request("http://localhost/api/sweeps", {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ config: { dataset, generated: generatedSource, axes: { seeds: { values: [0] } } } }),
+        }),
+      );
+    const genSha = (await list()).body.datasets.find((d: Json) => d.role === "generated").sha256;
+    const ok = await sweep({ ref: `sha256:${realSha}`, trainSize: 150, testSize: 100 }, { source: "upload", ref: `sha256:${genSha}` });
+    expect(ok.status, JSON.stringify(ok.body)).toBe(201);
+    expect(ok.body.sweep.config.dataset.ref).toBe(`sha256:${realSha}`);
+
+    const missing = await sweep({ ref: `sha256:${"a".repeat(64)}`, trainSize: 100, testSize: 100 });
+    expect(missing.status).toBe(422);
+    expect(missing.body.details[0].path).toBe("dataset.ref");
+    const tooMany = await sweep({ ref: `sha256:${realSha}`, trainSize: 250, testSize: 100 });
+    expect(tooMany.status).toBe(422);
+    expect(tooMany.body.error).toMatch(/exceeds the 300 images/);
+    const unlabelled = await sweep({ ref: `sha256:${genSha}`, trainSize: 100, testSize: 100 });
+    expect(unlabelled.status).toBe(422);
+    expect(unlabelled.body.error).toMatch(/no labels/);
+    const badGenerated = await sweep({ ref: "builtin:mnist" }, { source: "upload", ref: `sha256:${"b".repeat(64)}` });
+    expect(badGenerated.status).toBe(422);
+    expect(badGenerated.body.details[0].path).toBe("generated.ref");
+  });
+});

@@ -1,0 +1,159 @@
+import "server-only";
+import {
+  DatasetParseError,
+  detectFormat,
+  parseCifar,
+  parseIdx,
+  parseNpy,
+  parseNpz,
+  parsePngFolder,
+  readNpy,
+  resolveLimits,
+  type DatasetFormat,
+  type ParseLimits,
+} from "@/lib/data";
+import type { ImageSet } from "@/lib/train/dataset";
+import { convertImageSet, storedShape } from "@/lib/train/resize";
+
+/**
+ * Turns the files of one upload into one ImageSet, whatever the format:
+ * detects each file, checks that the files make sense together (an IDX
+ * images file with its labels file, CIFAR batches of one variant, ...),
+ * parses, and applies the role's rules. Throws DatasetParseError, which the
+ * API shows verbatim, for every problem with the input.
+ */
+export type UploadRole = "dataset" | "generated";
+
+export interface UploadFile {
+  name: string;
+  bytes: Uint8Array;
+}
+
+export interface IngestOptions {
+  role: UploadRole;
+  /** NPZ keys; by default image/label, images/labels, x/y and x_train/y_train are tried. */
+  imageKey?: string;
+  labelKey?: string;
+  /** CIFAR-100: fine (100) or coarse (20) labels. */
+  cifarLabel?: "fine" | "coarse";
+  limits?: Partial<ParseLimits>;
+}
+
+export type StoredFormat = "idx" | "cifar10" | "cifar100" | "npy" | "npz" | "png-zip";
+
+export interface Ingested {
+  set: ImageSet;
+  format: StoredFormat;
+  classNames: string[];
+  /** What was changed on the way in (resizing, dropped labels), for the UI. */
+  notes: string[];
+}
+
+const FORMAT = "upload";
+const ACCEPTED = "IDX images (+ labels) files, CIFAR-10/100 binary batches, .npy, .npz, or a .zip of PNG files";
+
+function reject(problem: string, expected: string, found: string, field?: string, hint?: string): never {
+  throw new DatasetParseError({ format: FORMAT, problem, expected, found, field, hint });
+}
+
+const list = (names: string[]) => names.map((n) => JSON.stringify(n)).join(", ");
+
+function parseFiles(files: UploadFile[], options: IngestOptions, limits: ParseLimits): { set: ImageSet; format: StoredFormat; classNames: string[] } {
+  const detected = files.map((file) => ({ file, ...detectFormat(file.name, file.bytes) }));
+  const unknown = detected.filter((d) => d.format === "unknown");
+  if (unknown.length > 0) {
+    const first = unknown[0]!;
+    reject("unrecognised file", ACCEPTED, `${JSON.stringify(first.file.name)}: ${first.reason}`, "files");
+  }
+  const formats = new Set<DatasetFormat>(detected.map((d) => d.format));
+  const only = (...allowed: DatasetFormat[]) => [...formats].every((f) => allowed.includes(f));
+  const names = files.map((f) => f.name);
+
+  if (only("idx-images", "idx-labels")) {
+    const images = detected.filter((d) => d.format === "idx-images");
+    const labels = detected.filter((d) => d.format === "idx-labels");
+    if (images.length !== 1 || labels.length > 1) {
+      reject(
+        "wrong set of IDX files",
+        "one images file (magic 0x00000803) and at most one labels file (0x00000801)",
+        `${images.length} images file(s) and ${labels.length} labels file(s) among ${list(names)}`,
+        "files",
+      );
+    }
+    const set = parseIdx({ images: images[0]!.file.bytes, labels: labels[0]?.file.bytes ?? null }, limits);
+    return { set, format: "idx", classNames: [] };
+  }
+  if (only("cifar10") || only("cifar100")) {
+    const variant = formats.has("cifar10") ? "cifar10" : "cifar100";
+    const set = parseCifar(files.map((f) => f.bytes), { variant, label: options.cifarLabel }, limits);
+    return { set, format: variant, classNames: [] };
+  }
+  if (files.length === 1 && formats.has("npz")) {
+    const labelKey = options.role === "generated" ? null : options.labelKey;
+    return { set: parseNpz(files[0]!.bytes, { imageKey: options.imageKey, labelKey }, limits), format: "npz", classNames: [] };
+  }
+  if (only("npy") && files.length <= 2) {
+    // With two files, the one-dimensional array is the labels.
+    const ranked = files.map((file) => ({ file, ndim: safeNdim(file.bytes) }));
+    const labelsFile = files.length === 2 ? ranked.find((r) => r.ndim === 1)?.file : undefined;
+    const imagesFile = ranked.find((r) => r.file !== labelsFile)?.file;
+    if (files.length === 2 && (!labelsFile || !imagesFile)) {
+      reject("wrong set of .npy files", "one image array (N x H x W [x C]) and one label array (N)", `${list(names)} with no one-dimensional array`, "files");
+    }
+    const set = parseNpy({ images: imagesFile!.bytes, labels: options.role === "generated" ? null : (labelsFile?.bytes ?? null) }, limits);
+    return { set, format: "npy", classNames: [] };
+  }
+  if (files.length === 1 && formats.has("png-zip")) {
+    const { classNames, ...set } = parsePngFolder(files[0]!.bytes, limits);
+    return { set, format: "png-zip", classNames };
+  }
+  return reject(
+    "files of different or incompatible formats",
+    `${ACCEPTED}; one format per upload (several files only for IDX images + labels, CIFAR batches or .npy images + labels)`,
+    detected.map((d) => `${JSON.stringify(d.file.name)} (${d.format})`).join(", "),
+    "files",
+  );
+}
+
+function safeNdim(bytes: Uint8Array): number {
+  try {
+    return readNpy(bytes, "labels", "NPY file").shape.length;
+  } catch {
+    return -1;
+  }
+}
+
+export function ingestFiles(files: UploadFile[], options: IngestOptions): Ingested {
+  const limits = resolveLimits(options.limits);
+  if (files.length === 0) reject("no files", "at least one file", "none", "files");
+  const total = files.reduce((sum, f) => sum + f.bytes.length, 0);
+  if (total > limits.maxBytes) {
+    reject("upload too large", `at most ${limits.maxBytes.toLocaleString("en-US")} bytes`, `${total.toLocaleString("en-US")} bytes`, "files");
+  }
+  const parsed = parseFiles(files, options, limits);
+  let set = parsed.set;
+  let classNames = parsed.classNames;
+  const notes: string[] = [];
+  if (set.count === 0) reject("no images", "at least one image", "0 images", "files");
+  if (options.role === "dataset") {
+    if (!set.labels || set.numClasses < 2) {
+      reject(
+        "a real dataset needs labels",
+        "a label for every image and at least 2 classes (the linear probe and kNN evaluation use them)",
+        set.labels ? `${set.numClasses} class` : "no labels",
+        "labels",
+        "upload the labels file too, or upload this set as generated data",
+      );
+    }
+  } else if (set.labels) {
+    notes.push("labels ignored: generated images are used without labels");
+    set = { ...set, labels: null, numClasses: 0 };
+    classNames = [];
+  }
+  const target = storedShape(set);
+  if (target.height !== set.height || target.width !== set.width) {
+    notes.push(`resized from ${set.height}x${set.width} to ${target.height}x${target.width} (the encoder takes at most 64 pixels a side)`);
+    set = convertImageSet(set, target);
+  }
+  return { set, format: parsed.format, classNames, notes };
+}

@@ -1,0 +1,60 @@
+import "server-only";
+import { createHash, randomBytes } from "node:crypto";
+import { mkdir, open, readFile, rename, rm, stat } from "node:fs/promises";
+import path from "node:path";
+
+/**
+ * Content-addressed blob storage on the server's disk: a blob's name is the
+ * SHA-256 of its bytes, so storing the same bytes twice stores them once and
+ * a reader can check what it got. Writes go to a temporary file that is
+ * fsynced and renamed into place, so a crash never leaves a partial blob
+ * under a real name.
+ */
+export const SHA256_HEX_RE = /^[0-9a-f]{64}$/;
+
+export function blobDir(): string {
+  return path.resolve(process.env.BLOB_DIR?.trim() || path.join("data", "blobs"));
+}
+
+function blobPath(sha256: string): string {
+  if (!SHA256_HEX_RE.test(sha256)) throw new RangeError(`not a SHA-256 hex digest: ${JSON.stringify(sha256.slice(0, 80))}`);
+  return path.join(blobDir(), sha256.slice(0, 2), `${sha256}.bin`);
+}
+
+export function sha256Of(bytes: Uint8Array): string {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+
+/** Stores `bytes` and returns their hash; a no-op when the blob already exists. */
+export async function putBlob(bytes: Uint8Array): Promise<{ sha256: string; created: boolean }> {
+  const sha256 = sha256Of(bytes);
+  const target = blobPath(sha256);
+  const existing = await stat(target).catch(() => null);
+  if (existing && existing.size === bytes.length) return { sha256, created: false };
+  await mkdir(path.dirname(target), { recursive: true });
+  const temp = `${target}.${randomBytes(6).toString("hex")}.tmp`;
+  try {
+    const handle = await open(temp, "wx");
+    try {
+      await handle.writeFile(bytes);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, target);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+  return { sha256, created: true };
+}
+
+/** The blob's bytes, or null when it is not stored. */
+export async function getBlob(sha256: string): Promise<Uint8Array | null> {
+  try {
+    return new Uint8Array(await readFile(blobPath(sha256)));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw error;
+  }
+}

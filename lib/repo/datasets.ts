@@ -1,0 +1,127 @@
+import "server-only";
+import type { Db } from "@/lib/db/client";
+import { BUILTIN_MNIST, BUILTIN_MNIST_REF, type DatasetView } from "@/lib/datasets/refs";
+import type { Ingested, UploadRole } from "@/lib/datasets/ingest";
+import { NotFoundError, ValidationError, type IssueDetail } from "@/lib/errors";
+import type { SweepConfig } from "@/lib/sweep/schema";
+import { encodeDatasetAsset } from "@/lib/train/dataset";
+import { putBlob } from "@/lib/datasets/store";
+
+type DatasetRow = NonNullable<Awaited<ReturnType<Db["dataset"]["findUnique"]>>>;
+
+function toView(row: DatasetRow): DatasetView {
+  return {
+    ref: `sha256:${row.sha256}`,
+    sha256: row.sha256,
+    name: row.name,
+    role: row.role === "generated" ? "generated" : "dataset",
+    format: row.format,
+    count: row.count,
+    height: row.height,
+    width: row.width,
+    channels: row.channels,
+    numClasses: row.numClasses,
+    classNames: JSON.parse(row.classNamesJson) as string[],
+    notes: JSON.parse(row.notesJson) as string[],
+    sizeBytes: row.sizeBytes,
+    sourceBytes: row.sourceBytes,
+    sourceNames: JSON.parse(row.sourceNamesJson) as string[],
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+export interface SaveUploadInput {
+  ingested: Ingested;
+  role: UploadRole;
+  name: string;
+  sourceNames: string[];
+  sourceBytes: number;
+}
+
+/**
+ * Stores the asset blob first, then the row: a crash between the two leaves
+ * an unreferenced blob (harmless, content-addressed), never a row without
+ * its bytes. The same content uploaded again returns the existing row.
+ */
+export async function saveUpload(db: Db, input: SaveUploadInput): Promise<{ dataset: DatasetView; deduplicated: boolean }> {
+  const asset = encodeDatasetAsset(input.ingested.set);
+  const { sha256 } = await putBlob(asset);
+  const existing = await db.dataset.findUnique({ where: { sha256 } });
+  if (existing) return { dataset: toView(existing), deduplicated: true };
+  const { set, format, classNames, notes } = input.ingested;
+  try {
+    const row = await db.dataset.create({
+      data: {
+        sha256,
+        name: input.name,
+        role: input.role,
+        format,
+        count: set.count,
+        height: set.height,
+        width: set.width,
+        channels: set.channels,
+        numClasses: set.labels ? set.numClasses : 0,
+        classNamesJson: JSON.stringify(classNames),
+        notesJson: JSON.stringify(notes),
+        sizeBytes: asset.length,
+        sourceBytes: input.sourceBytes,
+        sourceNamesJson: JSON.stringify(input.sourceNames),
+      },
+    });
+    return { dataset: toView(row), deduplicated: false };
+  } catch (error) {
+    // Two identical uploads at once: the other one created the row.
+    const raced = await db.dataset.findUnique({ where: { sha256 } });
+    if (raced) return { dataset: toView(raced), deduplicated: true };
+    throw error;
+  }
+}
+
+export async function listDatasets(db: Db): Promise<DatasetView[]> {
+  const rows = await db.dataset.findMany({ orderBy: { createdAt: "desc" }, take: 200 });
+  return [BUILTIN_MNIST, ...rows.map(toView)];
+}
+
+/** A dataset by reference ("builtin:mnist" or "sha256:<hex>") or bare hex digest. */
+export async function findDataset(db: Db, refOrSha: string): Promise<DatasetView | null> {
+  if (refOrSha === BUILTIN_MNIST_REF) return BUILTIN_MNIST;
+  const sha = refOrSha.startsWith("sha256:") ? refOrSha.slice(7) : refOrSha;
+  if (!/^[0-9a-f]{64}$/.test(sha)) return null;
+  const row = await db.dataset.findUnique({ where: { sha256: sha } });
+  return row ? toView(row) : null;
+}
+
+export async function getDataset(db: Db, refOrSha: string): Promise<DatasetView> {
+  const found = await findDataset(db, refOrSha);
+  if (!found) throw new NotFoundError("dataset");
+  return found;
+}
+
+/**
+ * Checks a sweep's data references against what is stored, so that a sweep
+ * never starts with data its workers cannot fetch or split.
+ */
+export async function checkDataRefs(db: Db, config: SweepConfig): Promise<void> {
+  const issues: IssueDetail[] = [];
+  const { dataset: d, generated: g } = config;
+  const real = await findDataset(db, d.ref);
+  if (!real) {
+    issues.push({ path: "dataset.ref", message: `no stored dataset ${d.ref}`, expected: "an uploaded dataset or builtin:mnist", received: d.ref });
+  } else if (real.numClasses < 2) {
+    issues.push({ path: "dataset.ref", message: `${real.name} has no labels, so it can only be used as generated data`, expected: "a labelled dataset", received: "unlabelled" });
+  } else if (d.trainSize + d.testSize > real.count) {
+    issues.push({
+      path: "dataset.trainSize",
+      message: `trainSize + testSize = ${d.trainSize + d.testSize} exceeds the ${real.count} images of ${real.name}`,
+      expected: `<= ${real.count}`,
+      received: String(d.trainSize + d.testSize),
+    });
+  }
+  if (g.source === "upload" && g.ref) {
+    const generated = await findDataset(db, g.ref);
+    if (!generated || generated.role === "builtin") {
+      issues.push({ path: "generated.ref", message: `no stored generated set ${g.ref}`, expected: "an uploaded image set", received: g.ref });
+    }
+  }
+  if (issues.length > 0) throw new ValidationError(`invalid data: ${issues.map((i) => i.message).join("; ")}`, issues);
+}
