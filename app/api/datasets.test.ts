@@ -19,7 +19,12 @@ import * as blobRoute from "./datasets/[id]/blob/route";
 import * as previewRoute from "./datasets/[id]/preview/route";
 import * as datasetRoute from "./datasets/[id]/route";
 import * as datasetsRoute from "./datasets/route";
+import * as referenceRoute from "./datasets/[id]/reference/route";
+import * as qualityRoute from "./quality/route";
+import * as claimRoute from "./sweeps/[id]/claim/route";
+import * as trialsRoute from "./sweeps/[id]/trials/route";
 import * as sweepsRoute from "./sweeps/route";
+import * as completeRoute from "./trials/[trialId]/complete/route";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
@@ -186,5 +191,50 @@ describe.each(testDatabaseKinds())("dataset uploads on %s", (kind) => {
     const badGenerated = await sweep({ ref: "builtin:mnist" }, { source: "upload", ref: `sha256:${"b".repeat(64)}` });
     expect(badGenerated.status).toBe(422);
     expect(badGenerated.body.details[0].path).toBe("generated.ref");
+  });
+
+  it("scores generated data: a reference network per dataset, a quality endpoint, and per-trial columns", async () => {
+    const reference = await call(referenceRoute.GET, new Request("http://localhost/api/datasets/builtin%3Amnist/reference"), { id: "builtin%3Amnist" });
+    expect(reference.status).toBe(200);
+    expect(reference.body.reference.trainAccuracy).toBeGreaterThan(0.8);
+    expect(fs.existsSync(path.join(blobDir, "reference", "builtin-mnist-v1.json"))).toBe(true);
+
+    const quality = (query: string) => call(qualityRoute.GET, new Request(`http://localhost/api/quality?${query}`));
+    const clean = await quality("dataset=builtin:mnist&degradation=0&size=500");
+    const worse = await quality("dataset=builtin:mnist&degradation=0.8&size=500");
+    expect(clean.status, JSON.stringify(clean.body)).toBe(200);
+    expect(clean.body.quality.generatedCount).toBe(500);
+    expect(worse.body.quality.fid).toBeGreaterThan(clean.body.quality.fid);
+    const genSha = (await list()).body.datasets.find((d: Json) => d.role === "generated").sha256;
+    const uploaded = await quality(`dataset=sha256:${realSha}&source=upload&generated=sha256:${genSha}&trainSize=150&testSize=100&size=50`);
+    expect(uploaded.status, JSON.stringify(uploaded.body)).toBe(200);
+    expect(uploaded.body.description).toMatch(/converted to 28x28x1/);
+    expect((await quality("dataset=builtin:mnist&degradation=2")).status).toBe(422);
+    expect((await quality("dataset=nope")).status).toBe(422);
+    expect((await quality(`dataset=sha256:${genSha}`)).status).toBe(422);
+
+    // A worker's result carries the quality metrics; the trial row keeps them.
+    const created = await call(
+      sweepsRoute.POST,
+      new Request("http://localhost/api/sweeps", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ config: { axes: { augmentation: { values: [1] }, mixRatio: { values: [1] }, seeds: { values: [0] } } } }),
+      }),
+    );
+    const sweepId = created.body.sweep.id;
+    const claim = await call(claimRoute.POST, new Request(`http://localhost/api/sweeps/${sweepId}/claim`, { method: "POST", body: JSON.stringify({ workerId: "w-quality" }), headers: { "content-type": "application/json" } }), { id: sweepId });
+    const result = {
+      linearProbeAccuracy: 0.9, finalLoss: 1, durationMs: 10, environment: { backend: "cpu" },
+      metrics: { generatedFid: 1.5, generatedPrecision: 0.75, generatedRecall: 0.5 },
+    };
+    const done = await call(
+      completeRoute.POST,
+      new Request(`http://localhost/api/trials/${claim.body.trial.id}/complete`, { method: "POST", body: JSON.stringify({ token: claim.body.lease.token, result }), headers: { "content-type": "application/json" } }),
+      { trialId: claim.body.trial.id },
+    );
+    expect(done.status).toBe(201);
+    const trials = await call(trialsRoute.GET, new Request(`http://localhost/api/sweeps/${sweepId}/trials`), { id: sweepId });
+    expect(trials.body.trials[0]).toMatchObject({ generatedFid: 1.5, generatedPrecision: 0.75, generatedRecall: 0.5 });
   });
 });

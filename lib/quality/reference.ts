@@ -160,3 +160,8 @@ export function referenceFeatures(net: ReferenceNet, set: ImageSet): FeatureMatr
   }
   return { rows: set.count, dim: hidden, data };
 }
+
+/** The reference network of a dataset as the app trains it (fixed seed and options, all labelled images up to 4,000). */
+export function datasetReferenceNet(set: ImageSet): ReferenceNet {
+  return trainReferenceNet(set, { seed: 1234, maxImages: 4000, epochs: 6, hidden: 32 });
+}

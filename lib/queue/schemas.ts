@@ -47,7 +47,14 @@ export function trialMetricColumns(result: TrialResult) {
     durationMs: result.durationMs,
     imagesPerSec: result.imagesPerSecond,
     backend: result.environment.backend,
+    generatedFid: finiteOrNull(result.metrics.generatedFid),
+    generatedPrecision: finiteOrNull(result.metrics.generatedPrecision),
+    generatedRecall: finiteOrNull(result.metrics.generatedRecall),
   };
+}
+
+function finiteOrNull(value: number | undefined): number | null {
+  return value !== undefined && Number.isFinite(value) ? value : null;
 }
 
 export const tokenSchema = z.string().min(16).max(100);

@@ -221,6 +221,9 @@ interface OutsideResult {
     durationMs: number | null;
     imagesPerSec: number | null;
     backend: string;
+    generatedFid?: number | null;
+    generatedPrecision?: number | null;
+    generatedRecall?: number | null;
   };
 }
 
@@ -245,7 +248,8 @@ function fromRow(row: ExternalResultRow, full: TrialResult | undefined): Outside
   // An export's own stored result keeps its loss curve and environment, if it is the one the row shows.
   if (full) {
     const fromFull = fromTrialResult(full);
-    if (JSON.stringify(fromFull.columns) === JSON.stringify(columns)) return fromFull;
+    const shown = Object.keys(columns) as (keyof typeof columns)[];
+    if (shown.every((key) => fromFull.columns[key] === columns[key])) return fromFull;
   }
   return {
     result: {

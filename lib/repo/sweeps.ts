@@ -158,6 +158,9 @@ export function toTrialView(trial: TrialWithRunning, now = new Date()): TrialVie
     durationMs: trial.durationMs,
     imagesPerSec: trial.imagesPerSec,
     backend: trial.backend,
+    generatedFid: trial.generatedFid,
+    generatedPrecision: trial.generatedPrecision,
+    generatedRecall: trial.generatedRecall,
     progress: trial.status === "running" ? parseProgress(trial.attempts[0]?.progressJson) : null,
     updatedAt: trial.updatedAt.toISOString(),
   };

@@ -38,6 +38,10 @@ export interface TrialView {
   durationMs: number | null;
   imagesPerSec: number | null;
   backend: string | null;
+  /** Fréchet distance and k-NN precision/recall of the trial's generated images (lib/quality). */
+  generatedFid: number | null;
+  generatedPrecision: number | null;
+  generatedRecall: number | null;
   progress: Progress | null;
   updatedAt: string;
 }

@@ -21,6 +21,8 @@ export interface TrainOutcome {
   durationMs: number;
   imagesPerSecond: number | null;
   realShare: number | null;
+  /** Extra measurements, e.g. the generated images' quality (lib/quality). */
+  metrics: Record<string, number>;
 }
 
 export type ToWorker =

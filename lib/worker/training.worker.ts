@@ -1,7 +1,10 @@
 /// <reference lib="webworker" />
 import type { Environment } from "@/lib/queue/schemas";
 import { parseDatasetAsset, prepareTrialData, runTrial, TrialCancelledError } from "@/lib/train";
+import { measureQuality, QUALITY_K, qualityMetrics } from "@/lib/quality/quality";
+import type { ImageSet } from "@/lib/train/dataset";
 import { selectBackend } from "./backend";
+import { loadReferenceNet } from "./reference";
 import { loadDatasetRef } from "./dataset-cache";
 import type { FromWorker, ToWorker } from "./protocol";
 
@@ -25,6 +28,21 @@ function ensureBackend(requested: Extract<ToWorker, { type: "start" }>["backends
   return environment;
 }
 
+/**
+ * Quality of the generated images this trial trains on, in the dataset's
+ * reference-network features. A bonus measurement: if the reference cannot
+ * be fetched, the trial still runs and reports without it.
+ */
+async function generatedQualityMetrics(datasetRef: string, real: ImageSet, generated: ImageSet): Promise<Record<string, number>> {
+  if (generated.count <= QUALITY_K || real.count <= QUALITY_K) return {};
+  try {
+    return qualityMetrics(measureQuality(await loadReferenceNet(datasetRef), real, generated));
+  } catch (error) {
+    console.warn("generated-data quality not measured:", error);
+    return {};
+  }
+}
+
 function post(message: FromWorker): void {
   scope.postMessage(message);
 }
@@ -40,6 +58,7 @@ async function start(message: Extract<ToWorker, { type: "start" }>): Promise<voi
     const needsUpload = config.generated.source === "upload" && config.generated.ref && trial.mixRatio !== "none" && trial.generatedSize > 0;
     const uploaded = needsUpload ? parseDatasetAsset(await loadDatasetRef(config.generated.ref as string)) : null;
     const data = prepareTrialData(set, config, trial, uploaded);
+    const metrics = data.generated ? await generatedQualityMetrics(config.dataset.ref, data.train, data.generated) : {};
     const outcome = await runTrial({
       data,
       config: message.config,
@@ -59,6 +78,7 @@ async function start(message: Extract<ToWorker, { type: "start" }>): Promise<voi
         durationMs: Math.round(outcome.durationMs),
         imagesPerSecond: outcome.imagesPerSecond,
         realShare: outcome.realShare,
+        metrics,
       },
     });
   } catch (error) {
