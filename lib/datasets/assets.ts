@@ -15,7 +15,7 @@ const CACHE_SIZE = 4;
 const cache = new Map<string, Promise<ImageSet>>();
 
 async function readAsset(ref: string): Promise<Uint8Array> {
-  if (ref === BUILTIN_MNIST_REF) return new Uint8Array(await readFile(path.resolve("public", "datasets", "mnist-10k.bin")));
+  if (ref === BUILTIN_MNIST_REF) return new Uint8Array(await readFile(path.join(process.cwd(), "public", "datasets", "mnist-10k.bin")));
   const sha = shaFromRef(ref);
   const bytes = sha ? await getBlob(sha) : null;
   if (!bytes) throw new NotFoundError("dataset file");

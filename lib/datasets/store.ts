@@ -13,7 +13,8 @@ import path from "node:path";
 export const SHA256_HEX_RE = /^[0-9a-f]{64}$/;
 
 export function blobDir(): string {
-  return path.resolve(process.env.BLOB_DIR?.trim() || path.join("data", "blobs"));
+  const configured = process.env.BLOB_DIR?.trim();
+  return configured ? path.resolve(/* turbopackIgnore: true */ configured) : path.join(process.cwd(), "data", "blobs");
 }
 
 function blobPath(sha256: string): string {

@@ -125,3 +125,10 @@ export async function checkDataRefs(db: Db, config: SweepConfig): Promise<void> 
   }
   if (issues.length > 0) throw new ValidationError(`invalid data: ${issues.map((i) => i.message).join("; ")}`, issues);
 }
+
+/** The stored datasets a sweep config refers to (null where a reference is missing or unused). */
+export async function sweepDatasets(db: Db, config: SweepConfig): Promise<{ real: DatasetView | null; generated: DatasetView | null }> {
+  const real = await findDataset(db, config.dataset.ref);
+  const generated = config.generated.source === "upload" && config.generated.ref ? await findDataset(db, config.generated.ref) : null;
+  return { real, generated };
+}

@@ -12,6 +12,9 @@ export interface SweepFormState {
   datasetRef: string;
   trainSize: string;
   testSize: string;
+  generatedSource: "heldout-real" | "upload";
+  /** "sha256:<hex>" of the uploaded generated set, "" when none is chosen. */
+  generatedRef: string;
   degradation: string;
   width: string;
   depth: string;
@@ -41,6 +44,8 @@ export function formStateFromConfig(config: SweepConfig): SweepFormState {
     datasetRef: config.dataset.ref,
     trainSize: String(config.dataset.trainSize),
     testSize: String(config.dataset.testSize),
+    generatedSource: config.generated.source === "upload" ? "upload" : "heldout-real",
+    generatedRef: config.generated.source === "upload" ? (config.generated.ref ?? "") : "",
     degradation: String(config.generated.degradation),
     width: String(config.encoder.width),
     depth: String(config.encoder.depth),
@@ -127,7 +132,11 @@ export function evaluateForm(form: SweepFormState): FormEvaluation {
     name: form.name,
     description: form.description,
     dataset: { ref: form.datasetRef, trainSize: num(form.trainSize, "dataset.trainSize"), testSize: num(form.testSize, "dataset.testSize") },
-    generated: { source: "heldout-real", ref: null, degradation: num(form.degradation, "generated.degradation") },
+    generated: {
+      source: form.generatedSource,
+      ref: form.generatedSource === "upload" ? form.generatedRef || null : null,
+      degradation: num(form.degradation, "generated.degradation"),
+    },
     method: "simclr",
     encoder: {
       arch: "convnet",

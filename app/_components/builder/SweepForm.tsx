@@ -1,6 +1,7 @@
 "use client";
 import { errorsAt, type SweepFormState } from "@/lib/sweep/form";
 import { AUG_KNOB_INFO, AUG_KNOBS, type AugKnob } from "@/lib/sweep/schema";
+import { DataFields } from "../data/DataFields";
 import { Field } from "./Field";
 
 interface Props {
@@ -9,7 +10,7 @@ interface Props {
   onChange: (next: SweepFormState) => void;
 }
 
-type TextKey = Exclude<keyof SweepFormState, "augKnob">;
+type TextKey = Exclude<keyof SweepFormState, "augKnob" | "generatedSource">;
 
 export function SweepForm({ form, errors, onChange }: Props) {
   const set = (key: keyof SweepFormState, value: string) => onChange({ ...form, [key]: value });
@@ -73,27 +74,7 @@ export function SweepForm({ form, errors, onChange }: Props) {
         {text("seedValues", "axes.seeds.values", "Seeds", "One trial per seed in every cell; use 3 or more for error bars.")}
       </fieldset>
 
-      <fieldset>
-        <legend>Data</legend>
-        <div className="grid-2">
-          <Field id="f-datasetRef" label="Real dataset" errors={errorsAt(errors, "dataset.ref")} hint="Uploads come in a later version.">
-            {(props) => (
-              <select {...props} value={form.datasetRef} onChange={(event) => set("datasetRef", event.target.value)}>
-                <option value="builtin:mnist">MNIST (built in, 10,000 digits)</option>
-              </select>
-            )}
-          </Field>
-          {text("trainSize", "dataset.trainSize", "Labelled real train images", undefined, "numeric")}
-          {text("testSize", "dataset.testSize", "Test images", undefined, "numeric")}
-          {text(
-            "degradation",
-            "generated.degradation",
-            "Generator degradation (0–1)",
-            "Generated data = held-out real images; blur and noise emulate a worse generator.",
-            "decimal",
-          )}
-        </div>
-      </fieldset>
+      <DataFields form={form} errors={errors} onChange={onChange} />
 
       <fieldset>
         <legend>Method: SimCLR</legend>

@@ -1,10 +1,24 @@
+import { shapeText, type DatasetView } from "@/lib/datasets/refs";
 import type { SweepView } from "@/lib/repo/views";
 import { formatMixRatio, sortAxisValues } from "@/lib/sweep/grid";
 import { AUG_KNOB_INFO } from "@/lib/sweep/schema";
 
 /** The sweep's settings in a few readable lines. */
-export function SweepSummary({ sweep }: { sweep: Omit<SweepView, "id"> }) {
+export function SweepSummary({
+  sweep,
+  datasets = { real: null, generated: null },
+}: {
+  sweep: Omit<SweepView, "id">;
+  datasets?: { real: DatasetView | null; generated: DatasetView | null };
+}) {
   const { config } = sweep;
+  const { real, generated } = datasets;
+  const source =
+    config.generated.source === "upload"
+      ? `uploaded set ${generated ? `"${generated.name}" (${generated.count.toLocaleString("en-US")}, ${shapeText(generated)})` : config.generated.ref}`
+      : config.generated.source === "heldout-real"
+        ? `held-out real images, degradation ${config.generated.degradation}`
+        : config.generated.source;
   const { augmentation, mixRatio, generatedSize, seeds } = config.axes;
   return (
     <dl className="small" style={{ display: "grid", gridTemplateColumns: "max-content 1fr", gap: "0.2rem 1rem", margin: 0 }}>
@@ -14,13 +28,14 @@ export function SweepSummary({ sweep }: { sweep: Omit<SweepView, "id"> }) {
       <dd style={{ margin: 0 }}>{sortAxisValues(mixRatio.values).map(formatMixRatio).join(", ")}</dd>
       <dt className="muted">Generated images</dt>
       <dd style={{ margin: 0 }}>
-        {generatedSize.values.join(", ")} ({config.generated.source}, degradation {config.generated.degradation})
+        {generatedSize.values.join(", ")} from {source}
       </dd>
       <dt className="muted">Seeds</dt>
       <dd style={{ margin: 0 }}>{seeds.values.join(", ")}</dd>
       <dt className="muted">Data</dt>
       <dd style={{ margin: 0 }}>
-        {config.dataset.ref}: {config.dataset.trainSize} labelled train, {config.dataset.testSize} test
+        {real ? `${real.name} (${shapeText(real)}, ${real.numClasses} classes)` : config.dataset.ref}: {config.dataset.trainSize} labelled train,{" "}
+        {config.dataset.testSize} test
       </dd>
       <dt className="muted">Training</dt>
       <dd style={{ margin: 0 }}>

@@ -9,6 +9,8 @@ import { publicSweep } from "@/lib/api/links";
 import { ShareBox } from "@/app/_components/sweep/ShareBox";
 import { SweepLive } from "@/app/_components/sweep/SweepLive";
 import { SweepSummary } from "@/app/_components/sweep/SweepSummary";
+import { SweepQuality } from "@/app/_components/data/SweepQuality";
+import { sweepDatasets } from "@/lib/repo/datasets";
 
 export const dynamic = "force-dynamic";
 
@@ -20,7 +22,7 @@ async function load(shareId: string) {
   try {
     const sweep = await getSweepByShareId(db, shareId);
     const { trials, total } = await listTrials(db, sweep.id, { limit: 2000, offset: 0 });
-    return { sweep: publicSweep(sweep), trials, total };
+    return { sweep: publicSweep(sweep), trials, total, datasets: await sweepDatasets(db, sweep.config) };
   } catch (error) {
     if (error instanceof NotFoundError) notFound();
     throw error;
@@ -42,7 +44,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 
 export default async function SharedSweepPage({ params, searchParams }: Props) {
   const { shareId } = await params;
-  const { sweep, trials, total } = await load(shareId);
+  const { sweep, trials, total, datasets } = await load(shareId);
   return (
     <>
       <p className="badge status-queued" style={{ marginBottom: "0.5rem" }}>
@@ -51,7 +53,8 @@ export default async function SharedSweepPage({ params, searchParams }: Props) {
       <h1>{sweep.name}</h1>
       {sweep.description ? <p className="lede">{sweep.description}</p> : null}
       <div className="panel">
-        <SweepSummary sweep={sweep} />
+        <SweepSummary sweep={sweep} datasets={datasets} />
+        <SweepQuality config={sweep.config} />
         <div style={{ marginTop: "0.8rem" }}>
           <ShareBox url={`${await requestOrigin()}/s/${shareId}`} label="Share link" />
         </div>

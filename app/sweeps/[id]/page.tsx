@@ -11,6 +11,8 @@ import { RunPanel } from "@/app/_components/run/RunPanel";
 import { ShareBox } from "@/app/_components/sweep/ShareBox";
 import { SweepLive } from "@/app/_components/sweep/SweepLive";
 import { SweepSummary } from "@/app/_components/sweep/SweepSummary";
+import { SweepQuality } from "@/app/_components/data/SweepQuality";
+import { sweepDatasets } from "@/lib/repo/datasets";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Sweep" };
@@ -24,7 +26,7 @@ async function load(id: string) {
     const sweep = await getSweep(db, id);
     const { trials, total } = await listTrials(db, id, { limit: 2000, offset: 0 });
     const secret = (await cookies()).get(ownerCookieName(id))?.value;
-    return { sweep, trials, total, owner: await isOwner(db, id, secret) };
+    return { sweep, trials, total, owner: await isOwner(db, id, secret), datasets: await sweepDatasets(db, sweep.config) };
   } catch (error) {
     if (error instanceof NotFoundError) notFound();
     throw error;
@@ -33,14 +35,15 @@ async function load(id: string) {
 
 export default async function SweepPage({ params, searchParams }: Props) {
   const { id } = await params;
-  const { sweep, trials, total, owner } = await load(id);
+  const { sweep, trials, total, owner, datasets } = await load(id);
   const origin = await requestOrigin();
   return (
     <>
       <h1>{sweep.name}</h1>
       {sweep.description ? <p className="lede">{sweep.description}</p> : null}
       <div className="panel">
-        <SweepSummary sweep={sweep} />
+        <SweepSummary sweep={sweep} datasets={datasets} />
+        <SweepQuality config={sweep.config} />
         <div style={{ marginTop: "0.8rem" }}>
           <ShareBox url={`${origin}/s/${sweep.shareId}`} label="Read-only share link" />
         </div>

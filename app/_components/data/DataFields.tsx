@@ -1,0 +1,200 @@
+"use client";
+import { useEffect, useId, useMemo, useState } from "react";
+import { BUILTIN_MNIST, shapeText, type DatasetView } from "@/lib/datasets/refs";
+import { errorsAt, type SweepFormState } from "@/lib/sweep/form";
+import { Field } from "../builder/Field";
+import { fetchDatasets, fetchQuality, type QualityResponse } from "./api";
+import { PreviewGrid } from "./PreviewGrid";
+import { UploadBox } from "./UploadBox";
+
+interface Props {
+  form: SweepFormState;
+  errors: Map<string, string[]>;
+  onChange: (next: SweepFormState) => void;
+}
+
+type QualityState = { kind: "idle" } | { kind: "loading" } | { kind: "ready"; report: QualityResponse } | { kind: "error"; message: string };
+
+/** The quality figures of the generated data the form would train on, recomputed (debounced) as the settings change. */
+function useQuality(form: SweepFormState): QualityState {
+  const [state, setState] = useState<QualityState>({ kind: "idle" });
+  const sizes = form.sizeValues.split(/[\s,;]+/).map(Number).filter((n) => Number.isInteger(n) && n > 0);
+  const size = Math.min(1000, Math.max(0, ...sizes));
+  const params = useMemo(() => {
+    const base = { dataset: form.datasetRef, trainSize: form.trainSize.trim(), testSize: form.testSize.trim(), size };
+    if (form.generatedSource === "upload") return form.generatedRef ? { ...base, source: "upload", generated: form.generatedRef } : null;
+    return { ...base, source: "heldout-real", degradation: form.degradation.trim() };
+  }, [form.datasetRef, form.trainSize, form.testSize, form.generatedSource, form.generatedRef, form.degradation, size]);
+  const key = JSON.stringify(params);
+  useEffect(() => {
+    if (!params || size < 10) {
+      setState({ kind: "idle" });
+      return;
+    }
+    const controller = new AbortController();
+    setState({ kind: "loading" });
+    const timer = setTimeout(() => {
+      fetchQuality(params, controller.signal).then(
+        (report) => setState({ kind: "ready", report }),
+        (error: Error) => {
+          if (!controller.signal.aborted) setState({ kind: "error", message: error.message });
+        },
+      );
+    }, 400);
+    return () => {
+      clearTimeout(timer);
+      controller.abort();
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [key]);
+  return state;
+}
+
+export function QualityLine({ state }: { state: QualityState }) {
+  if (state.kind === "idle") return null;
+  if (state.kind === "loading") return <p className="small muted" aria-busy="true">Measuring generated-data quality…</p>;
+  if (state.kind === "error") return <p className="small error">Quality not measured: {state.message}</p>;
+  const { quality, referenceTrainAccuracy } = state.report;
+  return (
+    <p className="small quality" data-testid="generated-quality" role="status">
+      <strong>Generated-data quality:</strong> FID {quality.fid.toFixed(2)} · precision {quality.precision.toFixed(2)} · recall{" "}
+      {quality.recall.toFixed(2)}{" "}
+      <span className="muted">
+        ({quality.generatedCount} generated vs {quality.realCount} real train images, in the {quality.featureDim}-d features of a reference
+        classifier trained on this dataset, {Math.round(referenceTrainAccuracy * 100)}% train accuracy; lower FID is closer, 0 is identical)
+      </span>
+    </p>
+  );
+}
+
+/**
+ * The Data part of the sweep builder: the real dataset (built in or
+ * uploaded) with its split sizes, and where the generated images come
+ * from, with a preview of either and the generated data's quality score.
+ */
+export function DataFields({ form, errors, onChange }: Props) {
+  const id = useId();
+  const [datasets, setDatasets] = useState<DatasetView[]>([BUILTIN_MNIST]);
+  const [listError, setListError] = useState<string | null>(null);
+  const [showPreview, setShowPreview] = useState(false);
+  const quality = useQuality(form);
+
+  const refresh = () =>
+    fetchDatasets().then(
+      (list) => {
+        setDatasets(list);
+        setListError(null);
+      },
+      (error: Error) => setListError(error.message),
+    );
+  useEffect(() => {
+    void refresh();
+  }, []);
+
+  const set = (patch: Partial<SweepFormState>) => onChange({ ...form, ...patch });
+  const labelled = datasets.filter((d) => d.numClasses >= 2);
+  const uploads = datasets.filter((d) => d.role !== "builtin");
+  const real = datasets.find((d) => d.ref === form.datasetRef);
+  const generated = datasets.find((d) => d.ref === form.generatedRef);
+
+  const text = (key: "trainSize" | "testSize" | "degradation", path: string, label: string, hint?: string) => (
+    <Field id={`f-${key}`} label={label} errors={errorsAt(errors, path)} hint={hint}>
+      {(props) => <input {...props} type="text" inputMode="decimal" autoComplete="off" value={form[key]} onChange={(event) => set({ [key]: event.target.value })} />}
+    </Field>
+  );
+
+  return (
+    <fieldset>
+      <legend>Data</legend>
+      {listError ? <p className="error small">Could not list uploads: {listError}</p> : null}
+      <div className="grid-2">
+        <Field
+          id="f-datasetRef"
+          label="Real dataset"
+          errors={errorsAt(errors, "dataset.ref")}
+          hint={real ? `${real.count.toLocaleString("en-US")} images, ${shapeText(real)}, ${real.numClasses} classes` : "Not in the list of stored datasets."}
+        >
+          {(props) => (
+            <select {...props} value={form.datasetRef} onChange={(event) => set({ datasetRef: event.target.value })}>
+              {labelled.map((d) => (
+                <option key={d.ref} value={d.ref}>
+                  {d.name}
+                  {d.role === "builtin" ? "" : ` (${d.count.toLocaleString("en-US")}, ${shapeText(d)})`}
+                </option>
+              ))}
+              {real ? null : <option value={form.datasetRef}>{form.datasetRef}</option>}
+            </select>
+          )}
+        </Field>
+        <div className="field">
+          <span className="label-like">Encoder input</span>
+          <span className="small" data-testid="encoder-input">
+            {real ? `${shapeText(real)}, the real images' own size.` : "the real images' own size."} Generated images of another size are
+            resized to it (area average when shrinking, bilinear when enlarging) and converted gray↔RGB; uploads larger than 64 pixels a
+            side are shrunk on upload.
+          </span>
+        </div>
+        {text("trainSize", "dataset.trainSize", "Labelled real train images")}
+        {text("testSize", "dataset.testSize", "Test images", "Split once with a fixed seed (class-stratified); the rest is the held-out pool.")}
+      </div>
+      <button type="button" className="button small" aria-expanded={showPreview} onClick={() => setShowPreview((v) => !v)}>
+        {showPreview ? "Hide" : "Show"} real-dataset samples
+      </button>
+      {showPreview ? <PreviewGrid datasetRef={form.datasetRef} /> : null}
+
+      <div className="radio-row" role="radiogroup" aria-label="Generated data source" style={{ marginTop: 12 }}>
+        <label>
+          <input
+            type="radio"
+            name={`${id}-source`}
+            checked={form.generatedSource === "heldout-real"}
+            onChange={() => set({ generatedSource: "heldout-real" })}
+          />{" "}
+          Held-out real images (an ideal generator)
+        </label>
+        <label>
+          <input type="radio" name={`${id}-source`} checked={form.generatedSource === "upload"} onChange={() => set({ generatedSource: "upload" })} />{" "}
+          An uploaded generated set
+        </label>
+      </div>
+      {form.generatedSource === "heldout-real" ? (
+        <div className="grid-2">
+          {text(
+            "degradation",
+            "generated.degradation",
+            "Generator degradation (0–1)",
+            "Held-out real images, labels dropped; blur (σ = 1.5d px) and noise (std 0.25d) emulate a worse generator.",
+          )}
+        </div>
+      ) : (
+        <Field
+          id="f-generatedRef"
+          label="Generated set"
+          errors={errorsAt(errors, "generated.ref")}
+          hint={generated ? `${generated.count.toLocaleString("en-US")} images, ${shapeText(generated)}; labels, if any, are ignored.` : "Upload one below."}
+        >
+          {(props) => (
+            <select {...props} value={form.generatedRef} onChange={(event) => set({ generatedRef: event.target.value })}>
+              <option value="">Choose an upload…</option>
+              {uploads.map((d) => (
+                <option key={d.ref} value={d.ref}>
+                  {d.name} ({d.count.toLocaleString("en-US")}, {shapeText(d)}
+                  {d.role === "generated" ? ", generated" : ""})
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+      )}
+      <QualityLine state={quality} />
+      <UploadBox
+        onUploaded={() => void refresh()}
+        onUse={(use, dataset) => {
+          void refresh();
+          if (use === "real") set({ datasetRef: dataset.ref });
+          else set({ generatedSource: "upload", generatedRef: dataset.ref });
+        }}
+      />
+    </fieldset>
+  );
+}

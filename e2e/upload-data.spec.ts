@@ -1,0 +1,129 @@
+import { expect, test, type Page } from "@playwright/test";
+import { idxUpload, npzGenerated } from "./support/data-files";
+
+/**
+ * Bring your own data, end to end in Chromium: upload an IDX dataset and an
+ * .npz generated set through the builder (progress, preview, quality),
+ * create a tiny sweep on them, run it in two browsers that each fetch the
+ * data by hash, and see results with the generated data's quality. A third
+ * browser that receives corrupted bytes refuses to train on them.
+ */
+const isSweepPage = (url: URL) => /^\/sweeps\/[A-Za-z0-9_-]+$/.test(url.pathname) && url.pathname !== "/sweeps/new";
+
+async function upload(page: Page, role: "Real labelled dataset" | "Generated images (labels ignored)", files: { name: string; buffer: Buffer }[]) {
+  const box = page.getByRole("region", { name: "Upload data" });
+  await box.getByRole("radio", { name: role }).check();
+  await box.getByLabel("Files").setInputFiles(files.map((f) => ({ ...f, mimeType: "application/octet-stream" })));
+  await box.getByRole("button", { name: "Upload" }).click();
+  await expect(box.getByTestId("upload-result")).toBeVisible();
+  return box;
+}
+
+test("upload an IDX dataset and an .npz generated set, run a sweep on them in two browsers, and see results", async ({ page, browser, baseURL, request }) => {
+  test.setTimeout(300_000);
+  const idx = idxUpload();
+  await page.goto("/sweeps/new");
+
+  // The real dataset: preview with labels before it is used.
+  const box = await upload(page, "Real labelled dataset", [
+    { name: "train-images-idx3-ubyte.gz", buffer: idx.images },
+    { name: "train-labels-idx1-ubyte.gz", buffer: idx.labels },
+  ]);
+  await expect(box.getByTestId("upload-result")).toContainText("600 images, 28x28 gray, 10 classes, format idx");
+  const samples = box.getByTestId("preview-grid").locator("figure");
+  await expect(samples).toHaveCount(40);
+  await expect(samples.first().locator("figcaption")).toHaveText("class 0");
+  await box.getByRole("button", { name: "Use as real dataset" }).click();
+  const realRef = await page.getByLabel("Real dataset", { exact: true }).inputValue();
+  expect(realRef).toMatch(/^sha256:[0-9a-f]{64}$/);
+  await expect(page.getByTestId("encoder-input")).toContainText("28x28 gray");
+
+  // The generated set: RGB 32x32, converted to the dataset's shape for training.
+  await upload(page, "Generated images (labels ignored)", [{ name: "samples.npz", buffer: npzGenerated() }]);
+  await expect(box.getByTestId("upload-result")).toContainText("300 images, 32x32 RGB, unlabelled, format npz");
+  await box.getByRole("button", { name: "Use as generated set" }).click();
+  await expect(page.getByRole("radio", { name: "An uploaded generated set" })).toBeChecked();
+  const generatedRef = await page.getByLabel("Generated set", { exact: true }).inputValue();
+  expect(generatedRef).toMatch(/^sha256:[0-9a-f]{64}$/);
+  expect(generatedRef).not.toBe(realRef);
+
+  // A tiny sweep on the uploads; the quality score appears for the chosen generated set.
+  await page.getByLabel("Name").fill(`Uploads e2e ${Date.now()}`);
+  await page.getByLabel("Labelled real train images").fill("200");
+  await page.getByLabel("Test images").fill("100");
+  await page.getByLabel("Composite strength s values").fill("0, 1");
+  await page.getByLabel("Mix ratio N values").fill("none, 2");
+  await page.getByLabel("Generated-set sizes").fill("150");
+  await page.getByLabel("Seeds").fill("0");
+  for (const [label, value] of [["Encoder width", "4"], ["Encoder depth", "2"], ["Projection dim", "16"], ["Training steps", "3"], ["Batch size", "16"], ["Warm-up steps", "1"], ["Linear-probe epochs", "5"], ["kNN k", "5"]] as const) {
+    await page.getByLabel(label, { exact: true }).fill(value);
+  }
+  await expect(page.getByTestId("generated-quality")).toContainText(/FID \d+\.\d\d · precision \d\.\d\d · recall \d\.\d\d \(150 generated vs 150 real/);
+  await expect(page.getByTestId("trial-count")).toContainText("4 trials");
+  await page.getByRole("button", { name: "Create sweep" }).click();
+  await page.waitForURL(isSweepPage);
+  const sweepUrl = new URL(page.url()).pathname;
+  await expect(page.getByText("train-images-idx3-ubyte")).toBeVisible();
+  await expect(page.getByText(/uploaded set "samples" \(300, 32x32 RGB\)/)).toBeVisible();
+  await expect(page.getByTestId("generated-quality")).toBeVisible();
+
+  // Two browsers (separate profiles, separate caches) share the sweep; each fetches the data by hash.
+  const other = await browser.newContext({ baseURL });
+  const otherPage = await other.newPage();
+  const blobFetches: string[] = [];
+  otherPage.on("response", (response) => {
+    if (/\/api\/datasets\/[0-9a-f]{64}\/blob$/.test(response.url()) && response.status() === 200) blobFetches.push(response.url());
+  });
+  await otherPage.goto(sweepUrl);
+  await page.getByRole("button", { name: "Run", exact: true }).click();
+  await otherPage.getByRole("button", { name: "Run", exact: true }).click();
+  await expect(page.getByTestId("count-done")).toHaveText("4", { timeout: 240_000 });
+  await expect(page.getByTestId("count-failed")).toHaveText("0");
+  expect(blobFetches.some((url) => url.includes(realRef.slice(7)))).toBe(true);
+  await other.close();
+
+  const sweepId = sweepUrl.split("/").pop()!;
+  const listed = await request.get(`/api/sweeps/${sweepId}/trials`);
+  const { trials } = (await listed.json()) as { trials: { mixRatio: number | "none"; status: string; linearAcc: number; generatedFid: number | null; generatedRecall: number | null }[] };
+  expect(trials).toHaveLength(4);
+  for (const trial of trials) {
+    expect(trial.status).toBe("done");
+    expect(trial.linearAcc).toBeGreaterThanOrEqual(0);
+    if (trial.mixRatio === "none") expect(trial.generatedFid).toBeNull();
+    else {
+      expect(trial.generatedFid).toBeGreaterThan(0);
+      expect(trial.generatedRecall).toBeGreaterThanOrEqual(0);
+    }
+  }
+
+  // A browser that receives tampered bytes refuses them: the trial fails with the hash mismatch.
+  const single = await request.post("/api/sweeps", {
+    data: {
+      config: {
+        name: "tampered data",
+        dataset: { ref: realRef, trainSize: 200, testSize: 100 },
+        encoder: { width: 4, depth: 2, projectionDim: 16 },
+        training: { steps: 2, batchSize: 16, warmupSteps: 1 },
+        evaluation: { linearProbeEpochs: 2, knnK: 3 },
+        axes: { augmentation: { values: [0] }, mixRatio: { values: ["none"] }, generatedSize: { values: [100] }, seeds: { values: [0] } },
+        execution: { maxAttempts: 1, leaseSeconds: 60 },
+      },
+    },
+  });
+  expect(single.status()).toBe(201);
+  const tamperedId = ((await single.json()) as { sweep: { id: string } }).sweep.id;
+  const third = await browser.newContext({ baseURL });
+  const thirdPage = await third.newPage();
+  await thirdPage.route(/\/api\/datasets\/[0-9a-f]{64}\/blob$/, async (route) => {
+    const response = await route.fetch();
+    const body = Buffer.from(await response.body());
+    body[body.length - 1] = (body[body.length - 1] ?? 0) ^ 0xff;
+    await route.fulfill({ response, body });
+  });
+  await thirdPage.goto(`/sweeps/${tamperedId}`);
+  await thirdPage.getByRole("button", { name: "Run", exact: true }).click();
+  await expect(thirdPage.getByTestId("count-failed")).toHaveText("1", { timeout: 60_000 });
+  const failed = (await (await request.get(`/api/sweeps/${tamperedId}/trials`)).json()) as { trials: { lastError: string }[] };
+  expect(failed.trials[0]!.lastError).toMatch(/does not match its hash/);
+  await third.close();
+});
