@@ -138,3 +138,43 @@ describe("prepareTrialData", () => {
     expect(Buffer.from(degraded.generated?.images ?? []).equals(Buffer.from(clean.generated?.images ?? []))).toBe(false);
   });
 });
+
+describe("runTrial on three-channel data", () => {
+  it("trains and evaluates an RGB dataset (CIFAR-shaped) inflated with gray generated images converted to RGB", async () => {
+    const { convertImageSet } = await import("./resize");
+    // 32x32 RGB from real digits: each class gets its own tint, so colour carries signal too.
+    const source = prepareTrialData(mnist, tiny, { mixRatio: "none", generatedSize: 0 });
+    const rgbOf = (set: ImageSet): ImageSet => {
+      const big = convertImageSet(set, { height: 32, width: 32, channels: 3 });
+      const images = big.images.map((v, i) => {
+        const label = set.labels ? (set.labels[Math.floor(i / (32 * 32 * 3))] as number) : 0;
+        return i % 3 === label % 3 ? v : Math.round(v * 0.6);
+      });
+      return { ...big, images };
+    };
+    const rgbSet: ImageSet = rgbOf({
+      ...source.train,
+      images: Uint8Array.from([...source.train.images, ...source.test.images]),
+      labels: Uint8Array.from([...source.train.labels!, ...source.test.labels!]),
+      count: 200,
+    });
+    const uploadedGray = { ...mnist, count: 50, images: mnist.images.slice(9000 * 784, 9050 * 784), labels: null, numClasses: 0 };
+    const rgbConfig = config({
+      dataset: { trainSize: 100, testSize: 100 },
+      generated: { source: "upload", ref: `sha256:${"c".repeat(64)}` },
+      encoder: { width: 4, depth: 2, projectionDim: 8 },
+      training: { steps: 3, batchSize: 8, warmupSteps: 1 },
+      evaluation: { linearProbeEpochs: 2, knnK: 5 },
+    });
+    const trial: TrialSpec = { augKnob: "strength", augValue: 1, mixRatio: 2, generatedSize: 40, seed: 0 };
+    const data = prepareTrialData(rgbSet, rgbConfig, trial, uploadedGray);
+    expect([data.train.channels, data.generated?.channels, data.generated?.height]).toEqual([3, 3, 32]);
+    const before = tf.memory().numTensors;
+    const outcome = await runTrial({ data, config: rgbConfig, trial });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(outcome.lossCurve).toHaveLength(3);
+    expect(Number.isFinite(outcome.finalLoss)).toBe(true);
+    expect(outcome.linearProbeAccuracy).toBeGreaterThanOrEqual(0);
+    expect(outcome.realShare).toBeCloseTo(2 * 100 / (2 * 100 + 40), 6);
+  });
+});
