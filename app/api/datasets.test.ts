@@ -14,12 +14,13 @@ import { encodeNpy } from "@/lib/data/npy";
 import { syntheticSet, writeZip } from "@/lib/data/test-helpers";
 import { testDatabaseKinds } from "@/lib/testing/databases";
 import { useRouteDatabase } from "@/lib/testing/route-database";
-import { parseDatasetAsset } from "@/lib/train/dataset";
+import { encodeDatasetAsset, parseDatasetAsset } from "@/lib/train/dataset";
 import * as blobRoute from "./datasets/[id]/blob/route";
 import * as previewRoute from "./datasets/[id]/preview/route";
 import * as datasetRoute from "./datasets/[id]/route";
 import * as datasetsRoute from "./datasets/route";
 import * as referenceRoute from "./datasets/[id]/reference/route";
+import * as generatedRoute from "./generated/[key]/route";
 import * as qualityRoute from "./quality/route";
 import * as claimRoute from "./sweeps/[id]/claim/route";
 import * as trialsRoute from "./sweeps/[id]/trials/route";
@@ -236,5 +237,35 @@ describe.each(testDatabaseKinds())("dataset uploads on %s", (kind) => {
     expect(done.status).toBe(201);
     const trials = await call(trialsRoute.GET, new Request(`http://localhost/api/sweeps/${sweepId}/trials`), { id: sweepId });
     expect(trials.body.trials[0]).toMatchObject({ generatedFid: 1.5, generatedPrecision: 0.75, generatedRecall: 0.5 });
+  });
+
+  it("registers a browser-made generated set once per generator key; a second browser gets the first one", async () => {
+    const key = "e".repeat(64);
+    const get = () => call(generatedRoute.GET, new Request(`http://localhost/api/generated/${key}`), { key });
+    const post = (body: Uint8Array, name = "VAE test") =>
+      call(
+        generatedRoute.POST,
+        new Request(`http://localhost/api/generated/${key}?name=${encodeURIComponent(name)}`, { method: "POST", body: body as Uint8Array<ArrayBuffer> }),
+        { key },
+      );
+    expect((await get()).status).toBe(404);
+    const first = syntheticSet(20, 28, 28, 1, 0, 21);
+    const second = syntheticSet(20, 28, 28, 1, 0, 22);
+    const a = await post(encodeDatasetAsset(first));
+    expect(a.status, JSON.stringify(a.body)).toBe(201);
+    expect(a.body.dataset).toMatchObject({ name: "VAE test", role: "generated", format: "vae", count: 20, numClasses: 0 });
+    const b = await post(encodeDatasetAsset(second), "late browser");
+    expect(b.status).toBe(200);
+    expect(b.body.created).toBe(false);
+    expect(b.body.dataset.sha256).toBe(a.body.dataset.sha256);
+    expect((await get()).body.dataset.sha256).toBe(a.body.dataset.sha256);
+    const stored = await blob(a.body.dataset.sha256);
+    expect(Buffer.from(parseDatasetAsset(stored.bytes).images).equals(Buffer.from(first.images))).toBe(true);
+
+    const other = (k: string, body: Uint8Array) =>
+      call(generatedRoute.POST, new Request(`http://localhost/api/generated/${k}`, { method: "POST", body: body as Uint8Array<ArrayBuffer> }), { key: k });
+    expect((await other("f".repeat(64), encodeDatasetAsset(real))).status).toBe(422); // labelled
+    expect((await other("f".repeat(64), new Uint8Array([1, 2, 3]))).status).toBe(422); // not an asset
+    expect((await other("not-a-key", encodeDatasetAsset(second))).status).toBe(404);
   });
 });

@@ -3,6 +3,7 @@ import { NextResponse } from "next/server";
 import { ZodError } from "zod";
 import { DatasetParseError } from "@/lib/data/errors";
 import { AppError } from "@/lib/errors";
+import { DatasetFormatError } from "@/lib/train/dataset";
 import { GridTooLargeError } from "@/lib/sweep/grid";
 import { formatZodIssues, summarizeIssues } from "@/lib/sweep/errors";
 import { SweepSpecError } from "@/lib/sweep/wandb";
@@ -37,6 +38,9 @@ export function errorResponse(error: unknown): NextResponse<ErrorBody> {
       { error: error.message, details: [{ path: field ?? "file", message: `${format}: ${problem}`, expected, received: found, ...(hint ? { hint } : {}) }] },
       { status: 422 },
     );
+  }
+  if (error instanceof DatasetFormatError) {
+    return json({ error: error.message, details: [{ path: "body", message: error.message }] }, { status: 422 });
   }
   if (error instanceof GridTooLargeError) {
     return json(

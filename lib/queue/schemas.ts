@@ -2,7 +2,7 @@ import { z } from "zod";
 
 /** What a worker reports while training; stored with the attempt. */
 export const progressSchema = z.strictObject({
-  phase: z.enum(["data", "train", "eval"]).default("train"),
+  phase: z.enum(["data", "generator", "train", "eval"]).default("train"),
   step: z.number().int().min(0),
   totalSteps: z.number().int().min(1),
   loss: z.number().finite().nullable().optional(),

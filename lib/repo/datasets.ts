@@ -4,7 +4,7 @@ import { BUILTIN_MNIST, BUILTIN_MNIST_REF, type DatasetView } from "@/lib/datase
 import type { Ingested, UploadRole } from "@/lib/datasets/ingest";
 import { NotFoundError, ValidationError, type IssueDetail } from "@/lib/errors";
 import type { SweepConfig } from "@/lib/sweep/schema";
-import { encodeDatasetAsset } from "@/lib/train/dataset";
+import { encodeDatasetAsset, type ImageSet } from "@/lib/train/dataset";
 import { putBlob } from "@/lib/datasets/store";
 
 type DatasetRow = NonNullable<Awaited<ReturnType<Db["dataset"]["findUnique"]>>>;
@@ -131,4 +131,59 @@ export async function sweepDatasets(db: Db, config: SweepConfig): Promise<{ real
   const real = await findDataset(db, config.dataset.ref);
   const generated = config.generated.source === "upload" && config.generated.ref ? await findDataset(db, config.generated.ref) : null;
   return { real, generated };
+}
+
+/** The generated set registered under a generator key, if a browser has made one. */
+export async function findGenerated(db: Db, generatorKey: string): Promise<DatasetView | null> {
+  const row = await db.dataset.findUnique({ where: { generatorKey } });
+  return row ? toView(row) : null;
+}
+
+/**
+ * Registers a browser-made generated set under its generator key. The first
+ * registration wins: a later one (another browser that trained at the same
+ * time) gets the winner back and should use it, so every worker of a sweep
+ * trains on the same images.
+ */
+export async function registerGenerated(
+  db: Db,
+  input: { generatorKey: string; set: ImageSet; name: string },
+): Promise<{ dataset: DatasetView; created: boolean }> {
+  const existing = await findGenerated(db, input.generatorKey);
+  if (existing) return { dataset: existing, created: false };
+  const asset = encodeDatasetAsset(input.set);
+  const { sha256 } = await putBlob(asset);
+  try {
+    const sameBytes = await db.dataset.findUnique({ where: { sha256 } });
+    if (sameBytes) {
+      // The same bytes were uploaded before: attach the key unless another key already claims them.
+      await db.dataset.updateMany({ where: { sha256, generatorKey: null }, data: { generatorKey: input.generatorKey } });
+      const row = await db.dataset.findUniqueOrThrow({ where: { sha256 } });
+      return { dataset: toView(row), created: row.generatorKey === input.generatorKey };
+    }
+    const row = await db.dataset.create({
+          data: {
+            sha256,
+            name: input.name,
+            role: "generated",
+            format: "vae",
+            count: input.set.count,
+            height: input.set.height,
+            width: input.set.width,
+            channels: input.set.channels,
+            numClasses: 0,
+            classNamesJson: "[]",
+            notesJson: JSON.stringify(["made in the browser by the sweep's generator"]),
+            sizeBytes: asset.length,
+            sourceBytes: asset.length,
+            sourceNamesJson: "[]",
+            generatorKey: input.generatorKey,
+          },
+        });
+    return { dataset: toView(row), created: true };
+  } catch (error) {
+    const raced = await findGenerated(db, input.generatorKey);
+    if (raced) return { dataset: raced, created: false };
+    throw error;
+  }
 }

@@ -1,5 +1,5 @@
 import { formatZodIssues, type FieldIssue } from "./errors";
-import { type AugKnob, type SweepConfig, type SweepConfigInput, sweepConfigSchema } from "./schema";
+import { type AugKnob, type SweepConfig, type SweepConfigInput, sweepConfigSchema, vaeSettingsSchema } from "./schema";
 
 /**
  * The builder form keeps every field as the text the user typed; this module
@@ -12,10 +12,12 @@ export interface SweepFormState {
   datasetRef: string;
   trainSize: string;
   testSize: string;
-  generatedSource: "heldout-real" | "upload";
+  generatedSource: "heldout-real" | "upload" | "vae";
   /** "sha256:<hex>" of the uploaded generated set, "" when none is chosen. */
   generatedRef: string;
   degradation: string;
+  vaeLatentDim: string;
+  vaeSteps: string;
   width: string;
   depth: string;
   projectionDim: string;
@@ -44,9 +46,11 @@ export function formStateFromConfig(config: SweepConfig): SweepFormState {
     datasetRef: config.dataset.ref,
     trainSize: String(config.dataset.trainSize),
     testSize: String(config.dataset.testSize),
-    generatedSource: config.generated.source === "upload" ? "upload" : "heldout-real",
+    generatedSource: config.generated.source,
     generatedRef: config.generated.source === "upload" ? (config.generated.ref ?? "") : "",
     degradation: String(config.generated.degradation),
+    vaeLatentDim: String(vaeSettingsSchema.parse(config.generated.vae ?? {}).latentDim),
+    vaeSteps: String(vaeSettingsSchema.parse(config.generated.vae ?? {}).steps),
     width: String(config.encoder.width),
     depth: String(config.encoder.depth),
     projectionDim: String(config.encoder.projectionDim),
@@ -136,6 +140,9 @@ export function evaluateForm(form: SweepFormState): FormEvaluation {
       source: form.generatedSource,
       ref: form.generatedSource === "upload" ? form.generatedRef || null : null,
       degradation: num(form.degradation, "generated.degradation"),
+      ...(form.generatedSource === "vae"
+        ? { vae: { latentDim: num(form.vaeLatentDim, "generated.vae.latentDim"), steps: num(form.vaeSteps, "generated.vae.steps") } }
+        : {}),
     },
     method: "simclr",
     encoder: {

@@ -188,3 +188,25 @@ describe("sweepConfigSchema cross-field rules", () => {
     expect(example.message).toBe("grid has 2400 trials; the limit is 2000 (reduce an axis)");
   });
 });
+
+describe("generated.vae", () => {
+  it("fills the VAE defaults only when given, and keeps configs without it unchanged", () => {
+    expect(sweepConfigSchema.parse({ generated: { source: "vae" } }).generated).toEqual({ source: "vae", ref: null, degradation: 0 });
+    expect(sweepConfigSchema.parse({ generated: { source: "vae", vae: { latentDim: 4 } } }).generated.vae).toEqual({
+      latentDim: 4,
+      hidden: 256,
+      steps: 1000,
+      batchSize: 64,
+      learningRate: 0.002,
+      seed: 0,
+    });
+  });
+
+  it("refuses VAE settings for another source, a ref with a VAE, and out-of-range settings", () => {
+    expect(expectIssueAt({ generated: { source: "heldout-real", vae: {} } }, "generated.vae").message).toMatch(/only when source is "vae"/);
+    expect(expectIssueAt({ generated: { source: "vae", ref: `sha256:${"a".repeat(64)}` } }, "generated.ref").message).toMatch(/must be null/);
+    expectIssueAt({ generated: { source: "vae", vae: { latentDim: 1 } } }, "generated.vae.latentDim");
+    expectIssueAt({ generated: { source: "vae", vae: { steps: 5 } } }, "generated.vae.steps");
+    expectIssueAt({ generated: { source: "vae", vae: { extra: 1 } } as unknown as SweepConfigInput["generated"] }, "generated.vae.extra");
+  });
+});

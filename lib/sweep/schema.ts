@@ -160,14 +160,36 @@ const axesSchema = z
     }
   });
 
+/**
+ * The browser-trained generator (lib/generator/vae.ts): an MLP variational
+ * autoencoder trained on the labelled real train split only (labels unused).
+ */
+export const vaeSettingsSchema = z.strictObject({
+  latentDim: int(2, 64).default(16),
+  hidden: int(16, 1024).default(256),
+  steps: int(10, 20_000).default(1000),
+  batchSize: int(8, 512).default(64),
+  learningRate: z.number().gt(0).max(0.1).default(0.002),
+  seed: int(0, 2 ** 31 - 1).default(0),
+});
+export type VaeSettings = z.output<typeof vaeSettingsSchema>;
+
 const generatedSchema = z
   .strictObject({
     source: z.enum(["heldout-real", "upload", "vae"]).default("heldout-real"),
     ref: z.string().nullable().default(null),
     degradation: z.number().min(0).max(1).default(0),
+    /** Only for source "vae"; absent means the defaults (kept absent so older configs hash the same). */
+    vae: vaeSettingsSchema.optional(),
   })
   .superRefine((generated, ctx) => {
     const { source, ref } = generated;
+    if (generated.vae !== undefined && source !== "vae") {
+      ctx.addIssue({ code: "custom", path: ["vae"], message: 'vae settings apply only when source is "vae"' });
+    }
+    if (source === "vae" && ref !== null) {
+      ctx.addIssue({ code: "custom", path: ["ref"], message: 'ref must be null when source is "vae" (the generator is trained from the real train split)' });
+    }
     if (source === "upload") {
       if (ref === null) {
         ctx.addIssue({ code: "custom", path: ["ref"], message: 'ref is required when source is "upload"' });

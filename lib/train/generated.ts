@@ -50,13 +50,17 @@ export function createHeldoutRealSource(pool: ImageSet, options: { degradation: 
  * the file had any, are dropped; images are converted to the shape of the
  * real training images (`like`) so both can share one encoder.
  */
-export function createUploadedSource(set: ImageSet, like: Pick<ImageSet, "height" | "width" | "channels">): GeneratedSource {
+export function createUploadedSource(
+  set: ImageSet,
+  like: Pick<ImageSet, "height" | "width" | "channels">,
+  label = "uploaded generated set",
+): GeneratedSource {
   const converted = set.height === like.height && set.width === like.width && set.channels === like.channels;
   return {
     kind: "upload",
     capacity: set.count,
     describe: () =>
-      `uploaded generated set (${set.count} images, ${set.height}x${set.width}x${set.channels}${converted ? "" : `, converted to ${like.height}x${like.width}x${like.channels}`})`,
+      `${label} (${set.count} images, ${set.height}x${set.width}x${set.channels}${converted ? "" : `, converted to ${like.height}x${like.width}x${like.channels}`})`,
     sample(count, rng) {
       const take = Math.max(0, Math.min(Math.floor(count), set.count));
       const picked = subsetImageSet(set, permutation(set.count, rng).subarray(0, take));

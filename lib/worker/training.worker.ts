@@ -4,6 +4,7 @@ import { parseDatasetAsset, prepareTrialData, runTrial, TrialCancelledError } fr
 import { measureQuality, QUALITY_K, qualityMetrics } from "@/lib/quality/quality";
 import type { ImageSet } from "@/lib/train/dataset";
 import { selectBackend } from "./backend";
+import { vaeGeneratedSet } from "./generator";
 import { loadReferenceNet } from "./reference";
 import { loadDatasetRef } from "./dataset-cache";
 import type { FromWorker, ToWorker } from "./protocol";
@@ -55,9 +56,18 @@ async function start(message: Extract<ToWorker, { type: "start" }>): Promise<voi
     post({ type: "progress", jobId, progress: { phase: "data", step: 0, totalSteps: message.config.training.steps } });
     const { config, trial } = message;
     const set = parseDatasetAsset(await loadDatasetRef(config.dataset.ref));
-    const needsUpload = config.generated.source === "upload" && config.generated.ref && trial.mixRatio !== "none" && trial.generatedSize > 0;
-    const uploaded = needsUpload ? parseDatasetAsset(await loadDatasetRef(config.generated.ref as string)) : null;
-    const data = prepareTrialData(set, config, trial, uploaded);
+    const inflated = trial.mixRatio !== "none" && trial.generatedSize > 0;
+    let generatedImages: ImageSet | null = null;
+    if (inflated && config.generated.source === "upload" && config.generated.ref) {
+      generatedImages = parseDatasetAsset(await loadDatasetRef(config.generated.ref));
+    } else if (inflated && config.generated.source === "vae") {
+      const { train } = prepareTrialData(set, config, { mixRatio: "none", generatedSize: 0 });
+      generatedImages = await vaeGeneratedSet(config, train, {
+        onProgress: (progress) => post({ type: "progress", jobId, progress }),
+        shouldStop: () => cancelled.has(jobId),
+      });
+    }
+    const data = prepareTrialData(set, config, trial, generatedImages);
     const metrics = data.generated ? await generatedQualityMetrics(config.dataset.ref, data.train, data.generated) : {};
     const outcome = await runTrial({
       data,

@@ -83,7 +83,7 @@ export function SweepBuilder() {
                 ))}
               </select>
             </div>
-            <SweepForm form={form} errors={evaluation.errors} onChange={setForm} />
+            <SweepForm form={form} errors={evaluation.errors} onChange={setForm} config={evaluation.config} />
             <div className="row">
               <button className="button primary" type="submit" disabled={!evaluation.config || submitting}>
                 {submitting ? "Creating…" : "Create sweep"}

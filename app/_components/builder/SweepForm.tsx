@@ -5,14 +5,17 @@ import { DataFields } from "../data/DataFields";
 import { Field } from "./Field";
 
 interface Props {
+  /** The parsed config when the form is valid, else null. */
+  config?: Config;
   form: SweepFormState;
   errors: Map<string, string[]>;
   onChange: (next: SweepFormState) => void;
 }
 
 type TextKey = Exclude<keyof SweepFormState, "augKnob" | "generatedSource">;
+type Config = Parameters<typeof DataFields>[0]["config"];
 
-export function SweepForm({ form, errors, onChange }: Props) {
+export function SweepForm({ form, errors, onChange, config = null }: Props) {
   const set = (key: keyof SweepFormState, value: string) => onChange({ ...form, [key]: value });
 
   function text(key: TextKey, path: string, label: string, hint?: string, inputMode?: "decimal" | "numeric") {
@@ -74,7 +77,7 @@ export function SweepForm({ form, errors, onChange }: Props) {
         {text("seedValues", "axes.seeds.values", "Seeds", "One trial per seed in every cell; use 3 or more for error bars.")}
       </fieldset>
 
-      <DataFields form={form} errors={errors} onChange={onChange} />
+      <DataFields form={form} errors={errors} onChange={onChange} config={config} />
 
       <fieldset>
         <legend>Method: SimCLR</legend>

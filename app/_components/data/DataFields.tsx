@@ -1,30 +1,36 @@
 "use client";
 import { useEffect, useId, useMemo, useState } from "react";
 import { BUILTIN_MNIST, shapeText, type DatasetView } from "@/lib/datasets/refs";
+import { generatorKey } from "@/lib/generator/key";
 import { errorsAt, type SweepFormState } from "@/lib/sweep/form";
+import type { SweepConfig } from "@/lib/sweep/schema";
 import { Field } from "../builder/Field";
 import { fetchDatasets, fetchQuality, type QualityResponse } from "./api";
+import { GeneratorPreview } from "./GeneratorPreview";
 import { PreviewGrid } from "./PreviewGrid";
 import { UploadBox } from "./UploadBox";
 
 interface Props {
+  /** The parsed config when the whole form is valid. */
+  config: SweepConfig | null;
   form: SweepFormState;
   errors: Map<string, string[]>;
   onChange: (next: SweepFormState) => void;
 }
 
-type QualityState = { kind: "idle" } | { kind: "loading" } | { kind: "ready"; report: QualityResponse } | { kind: "error"; message: string };
+export type QualityState = { kind: "idle" } | { kind: "loading" } | { kind: "ready"; report: QualityResponse } | { kind: "error"; message: string };
 
 /** The quality figures of the generated data the form would train on, recomputed (debounced) as the settings change. */
-function useQuality(form: SweepFormState): QualityState {
+function useQuality(form: SweepFormState, vaeRef: string | null): QualityState {
   const [state, setState] = useState<QualityState>({ kind: "idle" });
   const sizes = form.sizeValues.split(/[\s,;]+/).map(Number).filter((n) => Number.isInteger(n) && n > 0);
   const size = Math.min(1000, Math.max(0, ...sizes));
   const params = useMemo(() => {
     const base = { dataset: form.datasetRef, trainSize: form.trainSize.trim(), testSize: form.testSize.trim(), size };
     if (form.generatedSource === "upload") return form.generatedRef ? { ...base, source: "upload", generated: form.generatedRef } : null;
+    if (form.generatedSource === "vae") return vaeRef ? { ...base, source: "upload", generated: vaeRef } : null;
     return { ...base, source: "heldout-real", degradation: form.degradation.trim() };
-  }, [form.datasetRef, form.trainSize, form.testSize, form.generatedSource, form.generatedRef, form.degradation, size]);
+  }, [form.datasetRef, form.trainSize, form.testSize, form.generatedSource, form.generatedRef, form.degradation, size, vaeRef]);
   const key = JSON.stringify(params);
   useEffect(() => {
     if (!params || size < 10) {
@@ -72,12 +78,26 @@ export function QualityLine({ state }: { state: QualityState }) {
  * uploaded) with its split sizes, and where the generated images come
  * from, with a preview of either and the generated data's quality score.
  */
-export function DataFields({ form, errors, onChange }: Props) {
+export function DataFields({ form, errors, onChange, config }: Props) {
   const id = useId();
   const [datasets, setDatasets] = useState<DatasetView[]>([BUILTIN_MNIST]);
   const [listError, setListError] = useState<string | null>(null);
   const [showPreview, setShowPreview] = useState(false);
-  const quality = useQuality(form);
+  // The registered samples of the form's VAE settings, once trained (here or by an earlier sweep).
+  const [vaeSet, setVaeSet] = useState<{ key: string; ref: string } | null>(null);
+  const key = config && form.generatedSource === "vae" ? generatorKey(config) : null;
+  useEffect(() => {
+    if (!key) return;
+    let live = true;
+    fetch(`/api/generated/${key}`, { cache: "no-store" })
+      .then(async (response) => (response.ok ? ((await response.json()) as { dataset: DatasetView }).dataset : null))
+      .then((dataset) => live && dataset && setVaeSet({ key, ref: dataset.ref }))
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [key]);
+  const quality = useQuality(form, vaeSet && vaeSet.key === key ? vaeSet.ref : null);
 
   const refresh = () =>
     fetchDatasets().then(
@@ -97,9 +117,9 @@ export function DataFields({ form, errors, onChange }: Props) {
   const real = datasets.find((d) => d.ref === form.datasetRef);
   const generated = datasets.find((d) => d.ref === form.generatedRef);
 
-  const text = (key: "trainSize" | "testSize" | "degradation", path: string, label: string, hint?: string) => (
-    <Field id={`f-${key}`} label={label} errors={errorsAt(errors, path)} hint={hint}>
-      {(props) => <input {...props} type="text" inputMode="decimal" autoComplete="off" value={form[key]} onChange={(event) => set({ [key]: event.target.value })} />}
+  const text = (field: "trainSize" | "testSize" | "degradation" | "vaeLatentDim" | "vaeSteps", path: string, label: string, hint?: string) => (
+    <Field id={`f-${field}`} label={label} errors={errorsAt(errors, path)} hint={hint}>
+      {(props) => <input {...props} type="text" inputMode="decimal" autoComplete="off" value={form[field]} onChange={(event) => set({ [field]: event.target.value })} />}
     </Field>
   );
 
@@ -156,8 +176,24 @@ export function DataFields({ form, errors, onChange }: Props) {
           <input type="radio" name={`${id}-source`} checked={form.generatedSource === "upload"} onChange={() => set({ generatedSource: "upload" })} />{" "}
           An uploaded generated set
         </label>
+        <label>
+          <input type="radio" name={`${id}-source`} checked={form.generatedSource === "vae"} onChange={() => set({ generatedSource: "vae" })} />{" "}
+          A generator trained in the browser (VAE)
+        </label>
       </div>
-      {form.generatedSource === "heldout-real" ? (
+      {form.generatedSource === "vae" ? (
+        <>
+          <div className="grid-2">
+            {text("vaeLatentDim", "generated.vae.latentDim", "VAE latent dimension", "2–64; an MLP VAE with 256 hidden units each side.")}
+            {text("vaeSteps", "generated.vae.steps", "VAE training steps", "Batch 64, Adam lr 0.002, on the labelled real train split only.")}
+          </div>
+          <GeneratorPreview
+            config={config}
+            datasetName={real?.name ?? form.datasetRef}
+            onReady={(dataset) => key && setVaeSet({ key, ref: dataset.ref })}
+          />
+        </>
+      ) : form.generatedSource === "heldout-real" ? (
         <div className="grid-2">
           {text(
             "degradation",

@@ -21,7 +21,8 @@ const idleState: SlotState = { status: "idle", trial: null, progress: null, envi
 
 function SlotCard({ index, state }: { index: number; state: SlotState }) {
   const { trial, progress } = state;
-  const fraction = progress && progress.phase === "train" ? progress.step / progress.totalSteps : progress?.phase === "eval" ? 1 : 0;
+  const fraction =
+    progress && (progress.phase === "train" || progress.phase === "generator") ? progress.step / progress.totalSteps : progress?.phase === "eval" ? 1 : 0;
   return (
     <div className="panel slot" data-testid={`slot-${index}`} data-status={state.status}>
       <div className="row">

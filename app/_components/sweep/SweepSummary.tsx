@@ -1,4 +1,5 @@
 import { shapeText, type DatasetView } from "@/lib/datasets/refs";
+import { describeVae, vaeSettingsOf } from "@/lib/generator/key";
 import type { SweepView } from "@/lib/repo/views";
 import { formatMixRatio, sortAxisValues } from "@/lib/sweep/grid";
 import { AUG_KNOB_INFO } from "@/lib/sweep/schema";
@@ -18,7 +19,7 @@ export function SweepSummary({
       ? `uploaded set ${generated ? `"${generated.name}" (${generated.count.toLocaleString("en-US")}, ${shapeText(generated)})` : config.generated.ref}`
       : config.generated.source === "heldout-real"
         ? `held-out real images, degradation ${config.generated.degradation}`
-        : config.generated.source;
+        : `samples of ${describeVae(vaeSettingsOf(config))} trained in the browser on the real train split`;
   const { augmentation, mixRatio, generatedSize, seeds } = config.axes;
   return (
     <dl className="small" style={{ display: "grid", gridTemplateColumns: "max-content 1fr", gap: "0.2rem 1rem", margin: 0 }}>
