@@ -127,3 +127,62 @@ test("upload an IDX dataset and an .npz generated set, run a sweep on them in tw
   expect(failed.trials[0]!.lastError).toMatch(/does not match its hash/);
   await third.close();
 });
+
+test("a generator trained in the browser: preview it in the builder, then the sweep's workers reuse it; without a preview the first worker trains it", async ({ page, request }, testInfo) => {
+  // The generator registry is database code the API tests run on both databases; one browser run is enough here.
+  test.skip(testInfo.project.name === "postgres", "runs on the SQLite server only");
+  test.setTimeout(300_000);
+  await page.goto("/sweeps/new");
+  await page.getByLabel("Name").fill(`VAE e2e ${Date.now()}`);
+  // A train size of its own gives a fresh generator key, so the preview really trains (the e2e database may be reused).
+  await page.getByLabel("Labelled real train images").fill(String(300 + (Date.now() % 500)));
+  await page.getByLabel("Test images").fill("200");
+  await page.getByLabel("Composite strength s values").fill("1");
+  await page.getByLabel("Mix ratio N values").fill("none, 2");
+  await page.getByLabel("Generated-set sizes").fill("100");
+  await page.getByLabel("Seeds").fill("0");
+  for (const [label, value] of [["Encoder width", "4"], ["Encoder depth", "2"], ["Projection dim", "16"], ["Training steps", "3"], ["Batch size", "16"], ["Warm-up steps", "1"], ["Linear-probe epochs", "5"], ["kNN k", "5"]] as const) {
+    await page.getByLabel(label, { exact: true }).fill(value);
+  }
+  await page.getByRole("radio", { name: "A generator trained in the browser (VAE)" }).check();
+  await page.getByLabel("VAE latent dimension").fill("8");
+  await page.getByLabel("VAE training steps").fill("25");
+  await page.getByRole("button", { name: "Train generator and preview" }).click();
+  await expect(page.getByRole("progressbar", { name: "Generator training progress" }).or(page.getByTestId("generator-result"))).toBeVisible();
+  await expect(page.getByTestId("generator-result")).toContainText("Trained here and shared with the sweep: 100 samples", { timeout: 180_000 });
+  await expect(page.getByTestId("generator-result").locator("figure")).toHaveCount(40);
+  await expect(page.getByTestId("generated-quality")).toContainText(/FID \d+\.\d\d/);
+
+  await page.getByRole("button", { name: "Create sweep" }).click();
+  await page.waitForURL(isSweepPage);
+  await expect(page.getByText(/samples of VAE \(latent 8/)).toBeVisible();
+  await expect(page.getByTestId("generated-quality")).toBeVisible();
+  await page.getByRole("button", { name: "Run", exact: true }).click();
+  await expect(page.getByTestId("count-done")).toHaveText("2", { timeout: 180_000 });
+  const sweepId = new URL(page.url()).pathname.split("/").pop()!;
+  const { trials } = (await (await request.get(`/api/sweeps/${sweepId}/trials`)).json()) as { trials: { mixRatio: number | "none"; generatedFid: number | null }[] };
+  expect(trials.find((t) => t.mixRatio === 2)?.generatedFid).toBeGreaterThan(0);
+
+  // No preview: the first worker trains the generator and registers its samples.
+  const seed = 1000 + (Date.now() % 100_000);
+  const created = await request.post("/api/sweeps", {
+    data: {
+      config: {
+        name: "VAE trained by a worker",
+        dataset: { ref: "builtin:mnist", trainSize: 300, testSize: 200 },
+        generated: { source: "vae", vae: { latentDim: 4, steps: 15, seed } },
+        encoder: { width: 4, depth: 2, projectionDim: 16 },
+        training: { steps: 2, batchSize: 16, warmupSteps: 1 },
+        evaluation: { linearProbeEpochs: 2, knnK: 3 },
+        axes: { augmentation: { values: [1] }, mixRatio: { values: [2] }, generatedSize: { values: [50] }, seeds: { values: [0] } },
+      },
+    },
+  });
+  expect(created.status()).toBe(201);
+  const workerSweep = ((await created.json()) as { sweep: { id: string } }).sweep.id;
+  await page.goto(`/sweeps/${workerSweep}`);
+  await page.getByRole("button", { name: "Run", exact: true }).click();
+  await expect(page.getByTestId("count-done")).toHaveText("1", { timeout: 180_000 });
+  const { datasets } = (await (await request.get("/api/datasets")).json()) as { datasets: { name: string; format: string; count: number }[] };
+  expect(datasets.some((d) => d.format === "vae" && d.count === 50 && d.name.includes(`seed ${seed}`))).toBe(true);
+});
