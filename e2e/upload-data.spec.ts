@@ -19,6 +19,12 @@ async function upload(page: Page, role: "Real labelled dataset" | "Generated ima
   return box;
 }
 
+/** A model small enough to train a trial in seconds on a CPU-emulated GPU. */
+async function fillTinyTraining(page: Page) {
+  const fields = [["Encoder width", "4"], ["Encoder depth", "2"], ["Projection dim", "16"], ["Training steps", "3"], ["Batch size", "16"], ["Warm-up steps", "1"], ["Linear-probe epochs", "5"], ["kNN k", "5"]] as const;
+  for (const [label, value] of fields) await page.getByLabel(label, { exact: true }).fill(value);
+}
+
 test("upload an IDX dataset and an .npz generated set, run a sweep on them in two browsers, and see results", async ({ page, browser, baseURL, request }) => {
   test.setTimeout(300_000);
   const idx = idxUpload();
@@ -55,9 +61,7 @@ test("upload an IDX dataset and an .npz generated set, run a sweep on them in tw
   await page.getByLabel("Mix ratio N values").fill("none, 2");
   await page.getByLabel("Generated-set sizes").fill("150");
   await page.getByLabel("Seeds").fill("0");
-  for (const [label, value] of [["Encoder width", "4"], ["Encoder depth", "2"], ["Projection dim", "16"], ["Training steps", "3"], ["Batch size", "16"], ["Warm-up steps", "1"], ["Linear-probe epochs", "5"], ["kNN k", "5"]] as const) {
-    await page.getByLabel(label, { exact: true }).fill(value);
-  }
+  await fillTinyTraining(page);
   await expect(page.getByTestId("generated-quality")).toContainText(/FID \d+\.\d\d · precision \d\.\d\d · recall \d\.\d\d \(150 generated vs 150 real/);
   await expect(page.getByTestId("trial-count")).toContainText("4 trials");
   await page.getByRole("button", { name: "Create sweep" }).click();
@@ -141,9 +145,7 @@ test("a generator trained in the browser: preview it in the builder, then the sw
   await page.getByLabel("Mix ratio N values").fill("none, 2");
   await page.getByLabel("Generated-set sizes").fill("100");
   await page.getByLabel("Seeds").fill("0");
-  for (const [label, value] of [["Encoder width", "4"], ["Encoder depth", "2"], ["Projection dim", "16"], ["Training steps", "3"], ["Batch size", "16"], ["Warm-up steps", "1"], ["Linear-probe epochs", "5"], ["kNN k", "5"]] as const) {
-    await page.getByLabel(label, { exact: true }).fill(value);
-  }
+  await fillTinyTraining(page);
   await page.getByRole("radio", { name: "A generator trained in the browser (VAE)" }).check();
   await page.getByLabel("VAE latent dimension").fill("8");
   await page.getByLabel("VAE training steps").fill("25");

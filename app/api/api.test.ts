@@ -4,12 +4,10 @@
  * (SQLite always, PostgreSQL when DATABASE_URL/TEST_POSTGRES_URL points at one).
  */
 import { createHash } from "node:crypto";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { disconnectDb, getDb } from "@/lib/db/client";
-import { createScratchPostgres, postgresAdminUrl, testDatabaseKinds } from "@/lib/testing/databases";
+import { describe, expect, it } from "vitest";
+import { getDb } from "@/lib/db/client";
+import { testDatabaseKinds } from "@/lib/testing/databases";
+import { useRouteDatabase } from "@/lib/testing/route-database";
 import * as shareRoute from "./share/[shareId]/route";
 import * as cancelRoute from "./sweeps/[id]/cancel/route";
 import * as claimRoute from "./sweeps/[id]/claim/route";
@@ -35,8 +33,6 @@ interface Reply {
 
 const ORIGIN = "http://localhost";
 const ERROR_STATUSES = [400, 401, 403, 404, 409, 413, 422];
-const ADMIN_URL = postgresAdminUrl();
-const ORIGINAL_DATABASE_URL = process.env.DATABASE_URL;
 
 interface RequestOptions {
   /** Sent as JSON.stringify(json) with content-type application/json. */
@@ -295,27 +291,7 @@ function mutate(base: JsonValue, random: () => number): Mutation {
 // ------------------------------------------------------------------ suite
 
 describe.each(testDatabaseKinds())("HTTP API on %s", (kind) => {
-  let cleanup: () => Promise<void> = async () => {};
-
-  beforeAll(async () => {
-    if (kind === "sqlite") {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "inflation-lab-api-"));
-      process.env.DATABASE_URL = `file:${path.join(dir, "api.db")}`;
-      cleanup = async () => fs.rmSync(dir, { recursive: true, force: true });
-    } else {
-      const scratch = await createScratchPostgres(ADMIN_URL!);
-      process.env.DATABASE_URL = scratch.url;
-      cleanup = () => scratch.drop();
-    }
-    await getDb();
-  });
-
-  afterAll(async () => {
-    await disconnectDb();
-    await cleanup();
-    if (ORIGINAL_DATABASE_URL === undefined) delete process.env.DATABASE_URL;
-    else process.env.DATABASE_URL = ORIGINAL_DATABASE_URL;
-  });
+  useRouteDatabase(kind);
 
   describe("POST /api/sweeps", () => {
     it("creates the default sweep from {} with an owner secret, links and an httpOnly cookie", async () => {

@@ -5,15 +5,13 @@
  * PostgreSQL when DATABASE_URL/TEST_POSTGRES_URL points at one).
  */
 import { createHash } from "node:crypto";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parseResultsCsv, TRIAL_CSV_COLUMNS } from "@/lib/analysis";
-import { disconnectDb, getDb } from "@/lib/db/client";
+import { getDb } from "@/lib/db/client";
 import { trialResultSchema } from "@/lib/queue/schemas";
 import { canonicalJson } from "@/lib/sweep/hash";
-import { createScratchPostgres, postgresAdminUrl, testDatabaseKinds } from "@/lib/testing/databases";
+import { testDatabaseKinds } from "@/lib/testing/databases";
+import { useRouteDatabase } from "@/lib/testing/route-database";
 import * as shareExportRoute from "./share/[shareId]/export/route";
 import * as claimRoute from "./sweeps/[id]/claim/route";
 import * as sweepExportRoute from "./sweeps/[id]/export/route";
@@ -38,8 +36,6 @@ interface Reply {
 }
 
 const ORIGIN = "http://localhost";
-const ADMIN_URL = postgresAdminUrl();
-const ORIGINAL_DATABASE_URL = process.env.DATABASE_URL;
 
 interface RequestOptions {
   json?: unknown;
@@ -224,27 +220,7 @@ const sha256 = (text: string) => createHash("sha256").update(text).digest("hex")
 // ------------------------------------------------------------------ suite
 
 describe.each(testDatabaseKinds())("export, import and external results on %s", (kind) => {
-  let cleanup: () => Promise<void> = async () => {};
-
-  beforeAll(async () => {
-    if (kind === "sqlite") {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "inflation-lab-export-"));
-      process.env.DATABASE_URL = `file:${path.join(dir, "export.db")}`;
-      cleanup = async () => fs.rmSync(dir, { recursive: true, force: true });
-    } else {
-      const scratch = await createScratchPostgres(ADMIN_URL!);
-      process.env.DATABASE_URL = scratch.url;
-      cleanup = () => scratch.drop();
-    }
-    await getDb();
-  });
-
-  afterAll(async () => {
-    await disconnectDb();
-    await cleanup();
-    if (ORIGINAL_DATABASE_URL === undefined) delete process.env.DATABASE_URL;
-    else process.env.DATABASE_URL = ORIGINAL_DATABASE_URL;
-  });
+  useRouteDatabase(kind);
 
   describe("CSV export", () => {
     it("has one row per trial that equals the database, column by column, on both routes", async () => {

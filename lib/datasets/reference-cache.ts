@@ -37,11 +37,13 @@ async function loadOrTrain(ref: string): Promise<ReferenceNet> {
 }
 
 export function getReferenceNet(ref: string): Promise<ReferenceNet> {
-  let net = pending.get(ref);
+  // Keyed by the file, so a changed BLOB_DIR never serves a network from another store.
+  const file = fileFor(ref);
+  let net = pending.get(file);
   if (!net) {
     net = loadOrTrain(ref);
-    pending.set(ref, net);
-    net.catch(() => pending.delete(ref));
+    pending.set(file, net);
+    net.catch(() => pending.delete(file));
   }
   return net;
 }

@@ -3,6 +3,7 @@ import "@/lib/train/gradients";
 import type { VaeSettings } from "@/lib/sweep/schema";
 import { imageBytes, type ImageSet } from "@/lib/train/dataset";
 import { createRng, deriveSeed, type Rng } from "@/lib/train/rng";
+import { variableOwner } from "@/lib/train/variables";
 
 /**
  * A small generator the app trains in the browser: a variational
@@ -63,13 +64,7 @@ export async function trainVae(set: ImageSet, settings: VaeSettings, options: Tr
   const size = imageBytes(set);
   const started = performance.now();
   const rng = createRng(deriveSeed(seed, "vae:init"));
-  const variables: tf.Variable[] = [];
-  const own = (initial: tf.Tensor) => {
-    const variable = tf.variable(initial, true);
-    initial.dispose();
-    variables.push(variable);
-    return variable;
-  };
+  const { variables, own } = variableOwner();
   const w1 = own(glorot(rng, size, hidden));
   const b1 = own(tf.zeros([hidden]));
   const wMu = own(glorot(rng, hidden, latentDim));

@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { conv2dPadded, type FilterGradientMode } from "./conv";
 import { createRng, type Rng } from "./rng";
+import { variableOwner } from "./variables";
 
 export interface EncoderConfig {
   /** Channels of the first conv block; each further block doubles it. */
@@ -61,13 +62,7 @@ export function createConvEncoder(config: EncoderConfig, seed: number): Contrast
     throw new RangeError(`invalid encoder config: width ${width}, depth ${depth}, projectionDim ${projectionDim}`);
   }
   const rng = createRng(seed);
-  const variables: tf.Variable[] = [];
-  const own = (initial: tf.Tensor) => {
-    const variable = tf.variable(initial, true);
-    initial.dispose();
-    variables.push(variable);
-    return variable;
-  };
+  const { variables, own } = variableOwner();
 
   const convs: { kernel: tf.Variable; bias: tf.Variable }[] = [];
   let inChannels = inputShape[2];

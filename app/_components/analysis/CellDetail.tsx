@@ -83,6 +83,9 @@ export function CellDetail({ trials, augLabel, config, onClose }: Props) {
             <th scope="col" className="num">kNN</th>
             <th scope="col" className="num">Final loss</th>
             <th scope="col" className="num">Time</th>
+            <th scope="col" className="num" title="Fréchet distance of the generated images to the real train split (reference-network features); precision / recall">
+              Generated FID (P / R)
+            </th>
             <th scope="col">Config hash</th>
             <th scope="col">Attempts (environment)</th>
           </tr>
@@ -100,6 +103,11 @@ export function CellDetail({ trials, augLabel, config, onClose }: Props) {
                 <td className="num">{percent(trial.knnAcc)}</td>
                 <td className="num">{fixed(trial.finalLoss)}</td>
                 <td className="num">{duration(trial.durationMs)}</td>
+                <td className="num">
+                  {trial.generatedFid === null
+                    ? "—"
+                    : `${trial.generatedFid.toFixed(2)} (${fixed(trial.generatedPrecision, 2)} / ${fixed(trial.generatedRecall, 2)})`}
+                </td>
                 <td className="mono small" title={trial.configHash}>
                   {trial.configHash.slice(0, 10)}…
                 </td>
