@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { idxUpload, npzGenerated } from "./support/data-files";
+import { cifarBatch, idxUpload, npzGenerated } from "./support/data-files";
 
 /**
  * Bring your own data, end to end in Chromium: upload an IDX dataset and an
@@ -44,8 +44,20 @@ test("upload an IDX dataset and an .npz generated set, run a sweep on them in tw
   expect(realRef).toMatch(/^sha256:[0-9a-f]{64}$/);
   await expect(page.getByTestId("encoder-input")).toContainText("28x28 gray");
 
-  // The generated set: RGB 32x32, converted to the dataset's shape for training.
-  await upload(page, "Generated images (labels ignored)", [{ name: "samples.npz", buffer: npzGenerated() }]);
+  // The generated set: RGB 32x32, converted to the dataset's shape for training. Upload bandwidth is
+  // throttled (Chromium's network emulation) so the progress bar can be seen moving.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Network.enable");
+  await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 200 * 1024 });
+  await box.getByRole("radio", { name: "Generated images (labels ignored)" }).check();
+  await box.getByLabel("Files").setInputFiles([{ name: "samples.npz", mimeType: "application/octet-stream", buffer: npzGenerated() }]);
+  await box.getByRole("button", { name: "Upload" }).click();
+  const progress = box.getByRole("progressbar", { name: "Upload progress" });
+  await expect.poll(async () => Number((await progress.getAttribute("value")) ?? -1), { timeout: 15_000 }).toBeGreaterThan(0);
+  expect(Number(await progress.getAttribute("value"))).toBeLessThan(100);
+  await expect(box.getByText(/Sending \d+%/)).toBeVisible();
+  await expect(box.getByTestId("upload-result")).toContainText("samples", { timeout: 30_000 });
+  await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
   await expect(box.getByTestId("upload-result")).toContainText("300 images, 32x32 RGB, unlabelled, format npz");
   await box.getByRole("button", { name: "Use as generated set" }).click();
   await expect(page.getByRole("radio", { name: "An uploaded generated set" })).toBeChecked();
@@ -187,4 +199,37 @@ test("a generator trained in the browser: preview it in the builder, then the sw
   await expect(page.getByTestId("count-done")).toHaveText("1", { timeout: 180_000 });
   const { datasets } = (await (await request.get("/api/datasets")).json()) as { datasets: { name: string; format: string; count: number }[] };
   expect(datasets.some((d) => d.format === "vae" && d.count === 50 && d.name.includes(`seed ${seed}`))).toBe(true);
+});
+
+test("a three-channel CIFAR-10 upload trains and evaluates in the browser", async ({ page, request }, testInfo) => {
+  test.skip(testInfo.project.name === "postgres", "runs on the SQLite server only");
+  test.setTimeout(180_000);
+  const uploaded = await request.post("/api/datasets", {
+    multipart: { role: "dataset", name: `tinted digits ${Date.now()}`, file: { name: "data_batch_1.bin", mimeType: "application/octet-stream", buffer: cifarBatch() } },
+  });
+  expect(uploaded.status()).toBeLessThan(300);
+  const { dataset } = (await uploaded.json()) as { dataset: { ref: string; format: string; channels: number; count: number; numClasses: number } };
+  expect(dataset).toMatchObject({ format: "cifar10", channels: 3, count: 400, numClasses: 10 });
+  const created = await request.post("/api/sweeps", {
+    data: {
+      config: {
+        name: "CIFAR-shaped e2e",
+        dataset: { ref: dataset.ref, trainSize: 200, testSize: 100 },
+        generated: { source: "heldout-real", degradation: 0.5 },
+        encoder: { width: 4, depth: 2, projectionDim: 16 },
+        training: { steps: 3, batchSize: 16, warmupSteps: 1 },
+        evaluation: { linearProbeEpochs: 3, knnK: 3 },
+        axes: { augmentation: { values: [1] }, mixRatio: { values: ["none", 2] }, generatedSize: { values: [80] }, seeds: { values: [0] } },
+      },
+    },
+  });
+  expect(created.status()).toBe(201);
+  const sweepId = ((await created.json()) as { sweep: { id: string } }).sweep.id;
+  await page.goto(`/sweeps/${sweepId}`);
+  await expect(page.getByText(/32x32 RGB, 10 classes/)).toBeVisible();
+  await page.getByRole("button", { name: "Run", exact: true }).click();
+  await expect(page.getByTestId("count-done")).toHaveText("2", { timeout: 150_000 });
+  const { trials } = (await (await request.get(`/api/sweeps/${sweepId}/trials`)).json()) as { trials: { mixRatio: number | "none"; linearAcc: number; generatedFid: number | null }[] };
+  for (const trial of trials) expect(trial.linearAcc).toBeGreaterThanOrEqual(0);
+  expect(trials.find((t) => t.mixRatio === 2)?.generatedFid).toBeGreaterThan(0);
 });

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
+import { encodeCifar } from "../../lib/data/cifar";
 import { encodeIdx } from "../../lib/data/idx";
 import { encodeNpy } from "../../lib/data/npy";
 import { writeZip } from "../../lib/data/test-helpers";
@@ -29,4 +30,19 @@ export function npzGenerated(count = 300): Buffer {
   const picked = subsetImageSet(mnist(), spread(5000, count, 13));
   const rgb = convertImageSet({ ...picked, labels: null, numClasses: 0 }, { height: 32, width: 32, channels: 3 });
   return Buffer.from(writeZip([{ name: "x.npy", data: encodeNpy(rgb.images, "|u1", [count, 32, 32, 3]) }]));
+}
+
+/**
+ * A CIFAR-10 binary batch made of real digits at 32x32 RGB, each class
+ * tinted its own colour, so a three-channel dataset can go through the whole
+ * path (upload, split, training, evaluation) without downloading CIFAR.
+ */
+export function cifarBatch(count = 400): Buffer {
+  const digits = subsetImageSet(mnist(), spread(3, count, 11));
+  const rgb = convertImageSet(digits, { height: 32, width: 32, channels: 3 });
+  const images = rgb.images.map((v, i) => {
+    const label = digits.labels![Math.floor(i / (32 * 32 * 3))] as number;
+    return i % 3 === label % 3 ? v : Math.round(v * 0.5);
+  });
+  return Buffer.from(encodeCifar({ ...rgb, images }, "cifar10"));
 }
