@@ -119,3 +119,30 @@ describe("ingestFiles", () => {
     expect(tooBig.expected).toBe("at most 100 bytes");
   });
 });
+
+describe("ingestFiles on hostile input", () => {
+  it("turns random and mutated uploads of every format into a result or a DatasetParseError, quickly", async () => {
+    const { fuzz } = await import("@/lib/data/test-fuzz");
+    const small = syntheticSet(6, 8, 8, 3, 3, 5);
+    const seeds = [
+      gzipSync(encodeIdx(syntheticSet(6, 8, 8, 1, 3, 4)).images),
+      encodeCifar(syntheticSet(3, 32, 32, 3, 10, 6), "cifar10"),
+      writeZip([
+        { name: "x.npy", data: encodeNpy(small.images, "|u1", [6, 8, 8, 3]) },
+        { name: "y.npy", data: encodeNpy(small.labels!, "|u1", [6]) },
+      ]),
+      writeZip([{ name: "a/1.png", data: encodePng({ width: 2, height: 2, colorType: 0, samples: new Uint8Array(4) }) }]),
+    ];
+    for (const role of ["dataset", "generated"] as const) {
+      const report = fuzz({
+        seed: role === "dataset" ? 11 : 12,
+        seeds,
+        randomCases: 100,
+        mutationCases: 200,
+        parse: (bytes) => ingestFiles([{ name: "upload.bin", bytes }], { role }),
+      });
+      expect(report.failures, report.failures.slice(0, 5).join("\n")).toEqual([]);
+      expect(report.rejected).toBeGreaterThan(0);
+    }
+  });
+});

@@ -27,6 +27,7 @@ export function UploadBox({ onUploaded, onUse }: Props) {
   const [name, setName] = useState("");
   const [imageKey, setImageKey] = useState("");
   const [labelKey, setLabelKey] = useState("");
+  const [cifarLabel, setCifarLabel] = useState<"fine" | "coarse">("fine");
   const [phase, setPhase] = useState<Phase>({ kind: "idle" });
   const busy = phase.kind === "uploading" || phase.kind === "processing";
 
@@ -36,6 +37,7 @@ export function UploadBox({ onUploaded, onUse }: Props) {
     if (name.trim()) form.append("name", name.trim());
     if (imageKey.trim()) form.append("imageKey", imageKey.trim());
     if (labelKey.trim()) form.append("labelKey", labelKey.trim());
+    form.append("cifarLabel", cifarLabel);
     for (const file of files) form.append("file", file, file.name);
     setPhase({ kind: "uploading", fraction: 0 });
     const outcome = await uploadDataset(form, (fraction) =>
@@ -90,6 +92,13 @@ export function UploadBox({ onUploaded, onUse }: Props) {
         <div className="field">
           <label htmlFor={`${id}-labelKey`}>NPZ label key</label>
           <input id={`${id}-labelKey`} type="text" value={labelKey} placeholder="label, labels, y, y_train" onChange={(event) => setLabelKey(event.target.value)} />
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-cifarLabel`}>CIFAR-100 labels</label>
+          <select id={`${id}-cifarLabel`} value={cifarLabel} onChange={(event) => setCifarLabel(event.target.value as "fine" | "coarse")}>
+            <option value="fine">100 fine classes</option>
+            <option value="coarse">20 coarse superclasses</option>
+          </select>
         </div>
       </div>
       <div className="row">
