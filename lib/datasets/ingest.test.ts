@@ -56,11 +56,22 @@ describe("ingestFiles", () => {
         { name: "data_batch_1.bin", bytes: encodeCifar(a, "cifar10") },
         { name: "data_batch_2.bin", bytes: encodeCifar(b, "cifar10") },
       ],
-      { role: "dataset" },
+      { role: "dataset", cifarLabel: "fine" },
     );
     expect(format).toBe("cifar10");
     expect([set.count, set.height, set.width, set.channels]).toEqual([9, 32, 32, 3]);
     expect(Array.from(set.labels!)).toEqual([...a.labels!, ...b.labels!]);
+  });
+
+  it("reads CIFAR-100 with fine or coarse labels", () => {
+    const s = syntheticSet(6, 32, 32, 3, 100, 8);
+    const coarse = Uint8Array.from([0, 5, 19, 3, 3, 7]);
+    const bytes = encodeCifar(s, "cifar100", coarse);
+    const files = [{ name: "train.bin", bytes }];
+    const fine = ingestFiles(files, { role: "dataset", cifarLabel: "fine" });
+    expect(fine.format).toBe("cifar100");
+    expect(Array.from(fine.set.labels!)).toEqual(Array.from(s.labels!));
+    expect(Array.from(ingestFiles(files, { role: "dataset", cifarLabel: "coarse" }).set.labels!)).toEqual(Array.from(coarse));
   });
 
   it("reads .npz with x/y keys and a pair of .npy files", () => {
