@@ -43,6 +43,9 @@ test("upload an IDX dataset and an .npz generated set, run a sweep on them in tw
   const realRef = await page.getByLabel("Real dataset", { exact: true }).inputValue();
   expect(realRef).toMatch(/^sha256:[0-9a-f]{64}$/);
   await expect(page.getByTestId("encoder-input")).toContainText("28x28 gray");
+  // The default split (2,000 + 2,000) does not fit 600 images: it shrinks to fit.
+  await expect(page.getByLabel("Labelled real train images")).toHaveValue("300");
+  await expect(page.getByLabel("Test images")).toHaveValue("180");
 
   // The generated set: RGB 32x32, converted to the dataset's shape for training. Upload bandwidth is
   // throttled (Chromium's network emulation) so the progress bar can be seen moving.
@@ -59,6 +62,8 @@ test("upload an IDX dataset and an .npz generated set, run a sweep on them in tw
   await expect(box.getByTestId("upload-result")).toContainText("samples", { timeout: 30_000 });
   await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
   await expect(box.getByTestId("upload-result")).toContainText("300 images, 32x32 RGB, unlabelled, format npz");
+  // Scored against the chosen real dataset as soon as it is stored.
+  await expect(box.getByTestId("upload-quality")).toContainText(/FID \d+\.\d\d/);
   await box.getByRole("button", { name: "Use as generated set" }).click();
   await expect(page.getByRole("radio", { name: "An uploaded generated set" })).toBeChecked();
   const generatedRef = await page.getByLabel("Generated set", { exact: true }).inputValue();

@@ -56,13 +56,13 @@ function useQuality(form: SweepFormState, vaeRef: string | null): QualityState {
   return state;
 }
 
-export function QualityLine({ state }: { state: QualityState }) {
+export function QualityLine({ state, testId = "generated-quality" }: { state: QualityState; testId?: string }) {
   if (state.kind === "idle") return null;
   if (state.kind === "loading") return <p className="small muted" aria-busy="true">Measuring generated-data quality…</p>;
   if (state.kind === "error") return <p className="small error">Quality not measured: {state.message}</p>;
   const { quality, referenceTrainAccuracy } = state.report;
   return (
-    <p className="small quality" data-testid="generated-quality" role="status">
+    <p className="small quality" data-testid={testId} role="status">
       <strong>Generated-data quality:</strong> FID {quality.fid.toFixed(2)} · precision {quality.precision.toFixed(2)} · recall{" "}
       {quality.recall.toFixed(2)}{" "}
       <span className="muted">
@@ -112,6 +112,23 @@ export function DataFields({ form, errors, onChange, config }: Props) {
   }, []);
 
   const set = (patch: Partial<SweepFormState>) => onChange({ ...form, ...patch });
+  /** Choosing a smaller dataset shrinks split sizes that no longer fit (half for training, 30% for testing). */
+  const chooseReal = (dataset: DatasetView) => {
+    const fits = Number(form.trainSize) + Number(form.testSize) <= dataset.count;
+    set(
+      fits
+        ? { datasetRef: dataset.ref }
+        : {
+            datasetRef: dataset.ref,
+            trainSize: String(Math.max(100, Math.floor(dataset.count * 0.5))),
+            testSize: String(Math.max(100, Math.floor(dataset.count * 0.3))),
+          },
+    );
+  };
+  const qualityBase = useMemo(
+    () => ({ dataset: form.datasetRef, trainSize: form.trainSize.trim(), testSize: form.testSize.trim() }),
+    [form.datasetRef, form.trainSize, form.testSize],
+  );
   const labelled = datasets.filter((d) => d.numClasses >= 2);
   const uploads = datasets.filter((d) => d.role !== "builtin");
   const real = datasets.find((d) => d.ref === form.datasetRef);
@@ -135,7 +152,15 @@ export function DataFields({ form, errors, onChange, config }: Props) {
           hint={real ? `${real.count.toLocaleString("en-US")} images, ${shapeText(real)}, ${real.numClasses} classes` : "Not in the list of stored datasets."}
         >
           {(props) => (
-            <select {...props} value={form.datasetRef} onChange={(event) => set({ datasetRef: event.target.value })}>
+            <select
+              {...props}
+              value={form.datasetRef}
+              onChange={(event) => {
+                const chosen = datasets.find((d) => d.ref === event.target.value);
+                if (chosen) chooseReal(chosen);
+                else set({ datasetRef: event.target.value });
+              }}
+            >
               {labelled.map((d) => (
                 <option key={d.ref} value={d.ref}>
                   {d.name}
@@ -224,10 +249,11 @@ export function DataFields({ form, errors, onChange, config }: Props) {
       )}
       <QualityLine state={quality} />
       <UploadBox
+        qualityBase={qualityBase}
         onUploaded={() => void refresh()}
         onUse={(use, dataset) => {
           void refresh();
-          if (use === "real") set({ datasetRef: dataset.ref });
+          if (use === "real") chooseReal(dataset);
           else set({ generatedSource: "upload", generatedRef: dataset.ref });
         }}
       />

@@ -1,12 +1,15 @@
 "use client";
-import { useId, useState } from "react";
+import { useEffect, useId, useState } from "react";
 import { shapeText, type DatasetView } from "@/lib/datasets/refs";
-import { uploadDataset, type UploadOutcome } from "./api";
+import { fetchQuality, uploadDataset, type UploadOutcome } from "./api";
+import { QualityLine, type QualityState } from "./DataFields";
 import { PreviewGrid } from "./PreviewGrid";
 
 type Phase = { kind: "idle" } | { kind: "uploading"; fraction: number } | { kind: "processing" } | { kind: "done"; outcome: UploadOutcome };
 
 interface Props {
+  /** The real data a generated upload is scored against (the builder's current choice). */
+  qualityBase?: { dataset: string; trainSize: string; testSize: string };
   /** Called after a successful upload (to refresh lists). */
   onUploaded: (dataset: DatasetView) => void;
   /** The user chose to use the uploaded set in the sweep. */
@@ -20,7 +23,7 @@ const ACCEPT = ".gz,.npz,.npy,.zip,.bin,.idx,.idx1-ubyte,.idx3-ubyte,application
  * progress bar while the bytes travel, then the parsed result with a
  * preview grid, so the user sees the images before using them.
  */
-export function UploadBox({ onUploaded, onUse }: Props) {
+export function UploadBox({ onUploaded, onUse, qualityBase }: Props) {
   const id = useId();
   const [role, setRole] = useState<"dataset" | "generated">("dataset");
   const [files, setFiles] = useState<File[]>([]);
@@ -146,6 +149,7 @@ export function UploadBox({ onUploaded, onUse }: Props) {
           </p>
           {uploaded.notes.length > 0 ? <p className="small muted">{uploaded.notes.join("; ")}.</p> : null}
           <PreviewGrid datasetRef={uploaded.ref} />
+          {qualityBase && uploaded.role === "generated" ? <UploadQuality base={qualityBase} generated={uploaded} /> : null}
           <div className="row">
             {uploaded.numClasses >= 2 ? (
               <button type="button" className="button" onClick={() => onUse("real", uploaded)}>
@@ -160,4 +164,19 @@ export function UploadBox({ onUploaded, onUse }: Props) {
       ) : null}
     </section>
   );
+}
+
+/** The quality of a just-uploaded generated set against the real dataset chosen in the builder. */
+function UploadQuality({ base, generated }: { base: NonNullable<Props["qualityBase"]>; generated: DatasetView }) {
+  const [state, setState] = useState<QualityState>({ kind: "loading" });
+  useEffect(() => {
+    const controller = new AbortController();
+    const size = Math.min(1000, generated.count);
+    fetchQuality({ ...base, source: "upload", generated: generated.ref, size }, controller.signal).then(
+      (report) => setState({ kind: "ready", report }),
+      (error: Error) => !controller.signal.aborted && setState({ kind: "error", message: error.message }),
+    );
+    return () => controller.abort();
+  }, [base, generated]);
+  return <QualityLine state={state} testId="upload-quality" />;
 }
