@@ -268,4 +268,53 @@ describe.each(testDatabaseKinds())("dataset uploads on %s", (kind) => {
     expect((await other("f".repeat(64), new Uint8Array([1, 2, 3]))).status).toBe(422); // not an asset
     expect((await other("not-a-key", encodeDatasetAsset(second))).status).toBe(404);
   });
+
+  it("treats odd ids, odd names and oversized generator output as client errors", async () => {
+    const preview = (id: string) => call(previewRoute.GET, new Request(`http://localhost/api/datasets/${id}/preview`), { id });
+    expect((await preview("%")).status).toBe(404);
+    expect((await preview("%E0%A4%A")).status).toBe(404);
+    expect((await preview("..%2F..%2Fetc")).status).toBe(404);
+    expect((await preview("builtin:mnist")).status).toBe(200); // the colon may arrive decoded too
+
+    const named = await upload([{ name: "named.npy", bytes: encodeNpy(syntheticSet(3, 4, 4, 1, 0, 31).images, "|u1", [3, 4, 4]) }], {
+      role: "generated",
+      name: `${"a".repeat(100)}\u{1F600}\u0000tail`,
+    });
+    expect(named.status, JSON.stringify(named.body)).toBe(201);
+    expect(named.body.dataset.name).toBe(`${"a".repeat(100)}\u{1F600}tail`);
+    // A generator's ?name= is cut at 120 code points, never inside an emoji.
+    const longKey = "c".repeat(64);
+    const longName = await call(
+      generatedRoute.POST,
+      new Request(`http://localhost/api/generated/${longKey}?name=${encodeURIComponent(`${"b".repeat(119)}\u{1F600}zzz`)}`, {
+        method: "POST",
+        body: encodeDatasetAsset(syntheticSet(2, 4, 4, 1, 0, 33)) as Uint8Array<ArrayBuffer>,
+      }),
+      { key: longKey },
+    );
+    expect(longName.status, JSON.stringify(longName.body)).toBe(201);
+    expect(longName.body.dataset.name).toBe(`${"b".repeat(119)}\u{1F600}`);
+
+    const key = "d".repeat(64);
+    const big = syntheticSet(1, 65, 65, 1, 0, 32);
+    const tooBig = await call(
+      generatedRoute.POST,
+      new Request(`http://localhost/api/generated/${key}?name=${encodeURIComponent("x\u0000y")}`, { method: "POST", body: encodeDatasetAsset(big) as Uint8Array<ArrayBuffer> }),
+      { key },
+    );
+    expect(tooBig.status).toBe(422);
+    expect(tooBig.body.error).toMatch(/at most 64 pixels/);
+
+    const sweep = await call(
+      sweepsRoute.POST,
+      new Request("http://localhost/api/sweeps", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ config: { generated: { source: "vae" }, axes: { generatedSize: { values: [1000, 400000] }, seeds: { values: [0] } } } }),
+      }),
+    );
+    expect(sweep.status).toBe(422);
+    expect(sweep.body.details[0].path).toBe("axes.generatedSize.values");
+    expect(sweep.body.error).toMatch(/at most \d+ images of 28x28x1/);
+  });
 });

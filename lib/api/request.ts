@@ -91,6 +91,22 @@ export function parseQuery<S extends z.ZodType>(request: Request, schema: S): z.
 
 const ID_RE = /^[A-Za-z0-9_-]{1,64}$/;
 
+/**
+ * A dataset id from a route segment: a hex digest or "builtin:mnist". The
+ * colon may arrive percent-encoded or not, depending on the client and on
+ * whether the framework already decoded it; anything undecodable is a 404.
+ */
+export function datasetIdParam(raw: string): string {
+  let id = raw;
+  try {
+    if (id.includes("%")) id = decodeURIComponent(id);
+  } catch {
+    throw new NotFoundError("dataset");
+  }
+  if (!/^(builtin:[a-z0-9-]{1,40}|(sha256:)?[0-9a-f]{64})$/.test(id)) throw new NotFoundError("dataset");
+  return id;
+}
+
 /** Route ids that cannot exist are a 404 without touching the database. */
 export function checkId(value: string, what: string): string {
   if (!ID_RE.test(value)) throw new NotFoundError(what);

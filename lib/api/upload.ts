@@ -1,19 +1,29 @@
 import "server-only";
 import { z } from "zod";
 import type { IngestOptions, UploadFile } from "@/lib/datasets/ingest";
+import { uploadMaxBytes } from "@/lib/datasets/store";
 import { BadRequestError } from "@/lib/errors";
 import { readLimitedBytes } from "./request";
 
-/** Uploads bigger than this are refused before parsing (UPLOAD_MAX_BYTES overrides it). */
-export const DEFAULT_UPLOAD_MAX_BYTES = 256 * 1024 * 1024;
 /** Room for multipart boundaries and the small text fields. */
 const MULTIPART_OVERHEAD = 64 * 1024;
 const MAX_FILES = 64;
 
-export function uploadMaxBytes(): number {
-  const configured = Number(process.env.UPLOAD_MAX_BYTES ?? "");
-  return Number.isSafeInteger(configured) && configured > 0 ? configured : DEFAULT_UPLOAD_MAX_BYTES;
+export { uploadMaxBytes };
+
+/**
+ * A name safe to store: NUL and unpaired surrogates removed (neither survives
+ * PostgreSQL text or Prisma), cut to `max` code points so that no emoji is
+ * split in half, and trimmed.
+ */
+export function storableName(text: string, max = 120): string {
+  return Array.from(text)
+    .filter((c) => c !== "\u0000" && !/^[\ud800-\udfff]$/.test(c))
+    .slice(0, max)
+    .join("")
+    .trim();
 }
+
 
 const fieldsSchema = z.strictObject({
   role: z.enum(["dataset", "generated"], { error: 'role must be "dataset" (labelled real data) or "generated"' }),
@@ -64,10 +74,10 @@ export async function readUpload(request: Request): Promise<UploadRequest> {
   }
   const parsed = fieldsSchema.parse(fields);
   const sourceBytes = files.reduce((sum, f) => sum + f.bytes.length, 0);
-  const fallbackName = files[0]?.name.replace(/(\.gz)?$/i, "").replace(/\.[^.]*$/, "") ?? "upload";
+  const fallbackName = storableName(files[0]?.name.replace(/(\.gz)?$/i, "").replace(/\.[^.]*$/, "") ?? "");
   return {
     files,
-    name: parsed.name || fallbackName || "upload",
+    name: storableName(parsed.name ?? "") || fallbackName || "upload",
     sourceBytes,
     options: {
       role: parsed.role,

@@ -12,6 +12,14 @@ import path from "node:path";
  */
 export const SHA256_HEX_RE = /^[0-9a-f]{64}$/;
 
+/** Uploads bigger than this are refused before parsing (UPLOAD_MAX_BYTES overrides it). */
+export const DEFAULT_UPLOAD_MAX_BYTES = 256 * 1024 * 1024;
+
+export function uploadMaxBytes(): number {
+  const configured = Number(process.env.UPLOAD_MAX_BYTES ?? "");
+  return Number.isSafeInteger(configured) && configured > 0 ? configured : DEFAULT_UPLOAD_MAX_BYTES;
+}
+
 export function blobDir(): string {
   const configured = process.env.BLOB_DIR?.trim();
   return configured ? path.resolve(/* turbopackIgnore: true */ configured) : path.join(process.cwd(), "data", "blobs");

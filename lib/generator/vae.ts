@@ -95,32 +95,36 @@ export async function trainVae(set: ImageSet, settings: VaeSettings, options: Tr
       }
       const eps = normals(noiseRng, batchSize, latentDim);
       const x = tf.tensor2d(pixels, [batchSize, size]);
-      const loss = optimizer.minimize(
-        () => {
-          const h = tf.relu(tf.add(tf.matMul(x, w1), b1));
-          const mu = tf.add(tf.matMul(h, wMu), bMu) as tf.Tensor2D;
-          const logVar = tf.clipByValue(tf.add(tf.matMul(h, wLogVar), bLogVar), -10, 10) as tf.Tensor2D;
-          const z = tf.add(mu, tf.mul(tf.exp(tf.mul(logVar, 0.5)), eps)) as tf.Tensor2D;
-          const logits = decodeLogits(z);
-          // Bernoulli negative log-likelihood: softplus(l) - x l, summed over pixels.
-          const reconstruction = tf.sum(tf.sub(tf.softplus(logits), tf.mul(x, logits)), 1);
-          const kl = tf.mul(tf.sum(tf.sub(tf.add(tf.square(mu), tf.exp(logVar)), tf.add(logVar, 1)), 1), 0.5);
-          return tf.mean(tf.add(reconstruction, kl)) as tf.Scalar;
-        },
-        true,
-        variables,
-      ) as tf.Scalar;
-      x.dispose();
-      eps.dispose();
-      const readLoss = step % LOSS_EVERY === LOSS_EVERY - 1 || step === steps - 1;
-      if (readLoss) {
-        const value = (await loss.data())[0] as number;
-        if (!Number.isFinite(value)) throw new Error(`generator training diverged at step ${step + 1} (loss ${value}); lower its learning rate`);
-        window = [...window.slice(-4), value];
-        lossCurve.push([step + 1, value]);
-        await yieldToEventLoop();
+      let loss: tf.Scalar | null = null;
+      try {
+        loss = optimizer.minimize(
+          () => {
+            const h = tf.relu(tf.add(tf.matMul(x, w1), b1));
+            const mu = tf.add(tf.matMul(h, wMu), bMu) as tf.Tensor2D;
+            const logVar = tf.clipByValue(tf.add(tf.matMul(h, wLogVar), bLogVar), -10, 10) as tf.Tensor2D;
+            const z = tf.add(mu, tf.mul(tf.exp(tf.mul(logVar, 0.5)), eps)) as tf.Tensor2D;
+            const logits = decodeLogits(z);
+            // Bernoulli negative log-likelihood: softplus(l) - x l, summed over pixels.
+            const reconstruction = tf.sum(tf.sub(tf.softplus(logits), tf.mul(x, logits)), 1);
+            const kl = tf.mul(tf.sum(tf.sub(tf.add(tf.square(mu), tf.exp(logVar)), tf.add(logVar, 1)), 1), 0.5);
+            return tf.mean(tf.add(reconstruction, kl)) as tf.Scalar;
+          },
+          true,
+          variables,
+        ) as tf.Scalar;
+        const readLoss = step % LOSS_EVERY === LOSS_EVERY - 1 || step === steps - 1;
+        if (readLoss) {
+          const value = (await loss.data())[0] as number;
+          if (!Number.isFinite(value)) throw new Error(`generator training diverged at step ${step + 1} (loss ${value}); lower its learning rate`);
+          window = [...window.slice(-4), value];
+          lossCurve.push([step + 1, value]);
+          await yieldToEventLoop();
+        }
+      } finally {
+        x.dispose();
+        eps.dispose();
+        loss?.dispose();
       }
-      loss.dispose();
       const now = performance.now();
       if (options.onProgress && (now - lastProgress >= progressEveryMs || step === steps - 1)) {
         lastProgress = now;

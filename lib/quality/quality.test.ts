@@ -46,6 +46,20 @@ describe("frechetDistance", () => {
   });
 });
 
+describe("frechetDistance with covariances that do not commute", () => {
+  it("matches the 2x2 closed form tr((C1 C2)^1/2) = sqrt(tr(C1 C2) + 2 sqrt(det C1 det C2))", () => {
+    const c1 = Float64Array.of(2, 1, 1, 2);
+    const c2 = Float64Array.of(1, 0, 0, 3);
+    // C1 C2 = [[2, 3], [1, 6]]: trace 8, det C1 = 3, det C2 = 3.
+    const cross = Math.sqrt(8 + 2 * Math.sqrt(3 * 3));
+    const expected = (1 - 0) ** 2 + (0.5 - 2) ** 2 + 4 + 4 - 2 * cross;
+    const a = { dim: 2, mean: Float64Array.of(1, 0.5), cov: c1 };
+    const b = { dim: 2, mean: Float64Array.of(0, 2), cov: c2 };
+    expect(frechetDistance(a, b)).toBeCloseTo(expected, 10);
+    expect(frechetDistance(b, a)).toBeCloseTo(expected, 10);
+  });
+});
+
 describe("precisionRecall", () => {
   it("is high for two samples of one distribution and falls when the generated set drifts or collapses", () => {
     const real = gaussianSample(200, 4, 5);

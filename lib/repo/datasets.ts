@@ -4,8 +4,8 @@ import { BUILTIN_MNIST, BUILTIN_MNIST_REF, type DatasetView } from "@/lib/datase
 import type { Ingested, UploadRole } from "@/lib/datasets/ingest";
 import { NotFoundError, ValidationError, type IssueDetail } from "@/lib/errors";
 import type { SweepConfig } from "@/lib/sweep/schema";
-import { encodeDatasetAsset, type ImageSet } from "@/lib/train/dataset";
-import { putBlob } from "@/lib/datasets/store";
+import { datasetAssetSize, encodeDatasetAsset, type ImageSet } from "@/lib/train/dataset";
+import { putBlob, uploadMaxBytes } from "@/lib/datasets/store";
 
 type DatasetRow = NonNullable<Awaited<ReturnType<Db["dataset"]["findUnique"]>>>;
 
@@ -116,6 +116,20 @@ export async function checkDataRefs(db: Db, config: SweepConfig): Promise<void> 
       expected: `<= ${real.count}`,
       received: String(d.trainSize + d.testSize),
     });
+  }
+  if (g.source === "vae" && real) {
+    // The first browser registers the generator's samples with the server, within the upload limit.
+    const count = Math.max(0, ...config.axes.generatedSize.values);
+    const bytes = datasetAssetSize(count, real.height * real.width * real.channels, 0);
+    if (bytes > uploadMaxBytes()) {
+      const most = Math.floor((uploadMaxBytes() - datasetAssetSize(0, 0, 0)) / (real.height * real.width * real.channels));
+      issues.push({
+        path: "axes.generatedSize.values",
+        message: `a browser-trained generator can share at most ${most} images of ${real.height}x${real.width}x${real.channels} (the upload limit); the largest size asks for ${count}`,
+        expected: `<= ${most}`,
+        received: String(count),
+      });
+    }
   }
   if (g.source === "upload" && g.ref) {
     const generated = await findDataset(db, g.ref);

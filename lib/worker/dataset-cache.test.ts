@@ -9,12 +9,18 @@ const sha = createHash("sha256").update(bytes).digest("hex");
 let server: http.Server;
 let base = "";
 let served = 0;
+let flaky = 0;
 
 beforeAll(async () => {
   server = http.createServer((request, response) => {
     served++;
     if (request.url?.startsWith("/good") || request.url?.startsWith("/again")) response.end(Buffer.from(bytes));
     else if (request.url?.startsWith("/tampered")) response.end(Buffer.from(bytes.map((b, i) => (i === 10 ? b ^ 1 : b))));
+    else if (request.url?.startsWith("/flaky")) {
+      // Bad bytes the first time, good ones after: a retry must fetch again.
+      flaky++;
+      response.end(Buffer.from(flaky === 1 ? bytes.subarray(1) : bytes));
+    }
     else {
       response.statusCode = 404;
       response.end();
@@ -50,6 +56,8 @@ describe("loadDatasetBytes", () => {
     await expect(loadDatasetBytes(`${base}/tampered`, sha)).rejects.toBeInstanceOf(DatasetIntegrityError);
     await expect(loadDatasetBytes(`${base}/tampered`, sha)).rejects.toThrow(/does not match its hash/);
     await expect(loadDatasetBytes(`${base}/missing`, sha)).rejects.toThrow(/HTTP 404/);
-    expect(Buffer.from(await loadDatasetBytes(`${base}/again`, sha)).equals(Buffer.from(bytes))).toBe(true);
+    await expect(loadDatasetBytes(`${base}/flaky`, sha)).rejects.toThrow(/does not match its hash/);
+    expect(Buffer.from(await loadDatasetBytes(`${base}/flaky`, sha)).equals(Buffer.from(bytes))).toBe(true);
+    expect(flaky).toBe(2);
   });
 });

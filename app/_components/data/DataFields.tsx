@@ -115,8 +115,9 @@ export function DataFields({ form, errors, onChange, config }: Props) {
   /** Choosing a smaller dataset shrinks split sizes that no longer fit (half for training, 30% for testing). */
   const chooseReal = (dataset: DatasetView) => {
     const fits = Number(form.trainSize) + Number(form.testSize) <= dataset.count;
+    // Below 200 images no split fits (each side needs 100): keep the sizes and let validation say so.
     set(
-      fits
+      fits || dataset.count < 200
         ? { datasetRef: dataset.ref }
         : {
             datasetRef: dataset.ref,

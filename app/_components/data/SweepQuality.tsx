@@ -30,18 +30,18 @@ export function SweepQuality({ config }: { config: Config }) {
   const size = Math.min(1000, Math.max(...config.axes.generatedSize.values));
   const configKey = JSON.stringify([config.dataset, config.generated, size]);
   useEffect(() => {
+    if (size < 10) return;
     const controller = new AbortController();
-    void qualityParams(config, size).then((params) => {
+    const failed = (error: Error) => !controller.signal.aborted && setState({ kind: "error", message: error.message });
+    setPending(false);
+    qualityParams(config, size).then((params) => {
       if (controller.signal.aborted) return;
       if (!params) {
         setPending(true);
         return;
       }
-      fetchQuality(params, controller.signal).then(
-        (report) => setState({ kind: "ready", report }),
-        (error: Error) => !controller.signal.aborted && setState({ kind: "error", message: error.message }),
-      );
-    });
+      fetchQuality(params, controller.signal).then((report) => setState({ kind: "ready", report }), failed);
+    }, failed);
     return () => controller.abort();
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [configKey]);

@@ -172,11 +172,18 @@ function UploadQuality({ base, generated }: { base: NonNullable<Props["qualityBa
   useEffect(() => {
     const controller = new AbortController();
     const size = Math.min(1000, generated.count);
-    fetchQuality({ ...base, source: "upload", generated: generated.ref, size }, controller.signal).then(
-      (report) => setState({ kind: "ready", report }),
-      (error: Error) => !controller.signal.aborted && setState({ kind: "error", message: error.message }),
-    );
-    return () => controller.abort();
+    setState({ kind: "loading" });
+    // Debounced: the split sizes change with every keystroke, and each request costs the server real work.
+    const timer = setTimeout(() => {
+      fetchQuality({ ...base, source: "upload", generated: generated.ref, size }, controller.signal).then(
+        (report) => setState({ kind: "ready", report }),
+        (error: Error) => !controller.signal.aborted && setState({ kind: "error", message: error.message }),
+      );
+    }, 400);
+    return () => {
+      clearTimeout(timer);
+      controller.abort();
+    };
   }, [base, generated]);
   return <QualityLine state={state} testId="upload-quality" />;
 }

@@ -1,7 +1,8 @@
 import { getDb } from "@/lib/db/client";
 import { readLimitedBytes } from "@/lib/api/request";
 import { json, route } from "@/lib/api/respond";
-import { uploadMaxBytes } from "@/lib/api/upload";
+import { storableName, uploadMaxBytes } from "@/lib/api/upload";
+import { MAX_ENCODER_SIDE } from "@/lib/train/resize";
 import { SHA256_HEX_RE } from "@/lib/datasets/store";
 import { NotFoundError, ValidationError } from "@/lib/errors";
 import { findGenerated, registerGenerated } from "@/lib/repo/datasets";
@@ -34,7 +35,12 @@ export const POST = route(async (request, { params }: Context) => {
   const set = parseDatasetAsset(await readLimitedBytes(request, uploadMaxBytes()));
   if (set.labels) throw new ValidationError("a generated set must be unlabelled", [{ path: "body", message: "has labels", expected: "numClasses 0", received: String(set.numClasses) }]);
   if (set.count < 1) throw new ValidationError("a generated set needs images", [{ path: "body", message: "0 images" }]);
-  const name = (new URL(request.url).searchParams.get("name") ?? "").trim().slice(0, 120) || "browser-trained generator";
+  if (set.height > MAX_ENCODER_SIDE || set.width > MAX_ENCODER_SIDE) {
+    throw new ValidationError(`generated images may be at most ${MAX_ENCODER_SIDE} pixels a side`, [
+      { path: "body", message: "images too large", expected: `<= ${MAX_ENCODER_SIDE}x${MAX_ENCODER_SIDE}`, received: `${set.height}x${set.width}` },
+    ]);
+  }
+  const name = storableName(new URL(request.url).searchParams.get("name") ?? "") || "browser-trained generator";
   const { dataset, created } = await registerGenerated(await getDb(), { generatorKey: key, set, name });
   return json({ dataset, created }, { status: created ? 201 : 200 });
 });
