@@ -1,6 +1,6 @@
 "use client";
 import { useEffect, useState } from "react";
-import { datasetUrlFor } from "@/lib/worker/datasets";
+import { datasetUrlFor } from "@/lib/datasets/refs";
 
 declare global {
   interface Window {

@@ -1,6 +1,7 @@
 import "server-only";
 import type { z } from "zod";
 import { BadRequestError, NotFoundError, PayloadTooLargeError } from "@/lib/errors";
+import { DATASET_REF_RE } from "@/lib/sweep/schema";
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
@@ -103,7 +104,7 @@ export function datasetIdParam(raw: string): string {
   } catch {
     throw new NotFoundError("dataset");
   }
-  if (!/^(builtin:[a-z0-9-]{1,40}|(sha256:)?[0-9a-f]{64})$/.test(id)) throw new NotFoundError("dataset");
+  if (!DATASET_REF_RE.test(id) && !/^[0-9a-f]{64}$/.test(id)) throw new NotFoundError("dataset");
   return id;
 }
 

@@ -9,8 +9,6 @@ import { readLimitedBytes } from "./request";
 const MULTIPART_OVERHEAD = 64 * 1024;
 const MAX_FILES = 64;
 
-export { uploadMaxBytes };
-
 /**
  * A name safe to store: NUL and unpaired surrogates removed (neither survives
  * PostgreSQL text or Prisma), cut to `max` code points so that no emoji is

@@ -2,6 +2,7 @@ import "server-only";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { NotFoundError } from "@/lib/errors";
+import { promiseCache } from "@/lib/promise-cache";
 import { parseDatasetAsset, type ImageSet } from "@/lib/train/dataset";
 import { BUILTIN_MNIST_REF, shaFromRef } from "./refs";
 import { getBlob } from "./store";
@@ -11,8 +12,7 @@ import { getBlob } from "./store";
  * and quality scores. A few parsed sets stay in memory; uploads are
  * immutable (content-addressed), so nothing ever needs invalidating.
  */
-const CACHE_SIZE = 4;
-const cache = new Map<string, Promise<ImageSet>>();
+const cached = promiseCache<ImageSet>(4);
 
 async function readAsset(ref: string): Promise<Uint8Array> {
   if (ref === BUILTIN_MNIST_REF) return new Uint8Array(await readFile(path.join(process.cwd(), "public", "datasets", "mnist-10k.bin")));
@@ -23,17 +23,7 @@ async function readAsset(ref: string): Promise<Uint8Array> {
 }
 
 export function loadImageSet(ref: string): Promise<ImageSet> {
-  let pending = cache.get(ref);
-  if (pending) {
-    cache.delete(ref);
-    cache.set(ref, pending); // most recently used last
-    return pending;
-  }
-  pending = readAsset(ref).then(parseDatasetAsset);
-  cache.set(ref, pending);
-  pending.catch(() => cache.delete(ref));
-  while (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value as string);
-  return pending;
+  return cached(ref, () => readAsset(ref).then(parseDatasetAsset));
 }
 
 export interface PreviewSample {

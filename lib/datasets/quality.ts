@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Db } from "@/lib/db/client";
 import { ValidationError } from "@/lib/errors";
 import { measureQuality, type GeneratedQuality } from "@/lib/quality/quality";
-import { getDataset } from "@/lib/repo/datasets";
+import { getDataset, realSplitIssues } from "@/lib/repo/datasets";
 import { DATASET_REF_RE, SHA256_REF_RE } from "@/lib/sweep/schema";
 import { prepareTrialData } from "@/lib/train/data";
 import { loadImageSet } from "./assets";
@@ -33,12 +33,8 @@ export interface QualityReport {
  */
 export async function generatedQuality(db: Db, query: QualityQuery): Promise<QualityReport> {
   const real = await getDataset(db, query.dataset);
-  if (real.numClasses < 2) throw new ValidationError("the real dataset must be labelled", [{ path: "dataset", message: "has no labels" }]);
-  if (query.trainSize + query.testSize > real.count) {
-    throw new ValidationError(`trainSize + testSize exceeds the ${real.count} images of ${real.name}`, [
-      { path: "trainSize", message: "too large for the dataset", expected: `<= ${real.count} with testSize`, received: String(query.trainSize) },
-    ]);
-  }
+  const issues = realSplitIssues(real, query, { ref: "dataset", trainSize: "trainSize" });
+  if (issues.length > 0) throw new ValidationError(`invalid data: ${issues.map((i) => i.message).join("; ")}`, issues);
   if (query.source === "upload" && !query.generated) {
     throw new ValidationError('generated is required when source is "upload"', [{ path: "generated", message: "required" }]);
   }

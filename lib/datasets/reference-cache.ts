@@ -2,6 +2,7 @@ import "server-only";
 import { randomBytes } from "node:crypto";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { promiseCache } from "@/lib/promise-cache";
 import { REFERENCE_VERSION, datasetReferenceNet, type ReferenceNet } from "@/lib/quality/reference";
 import { loadImageSet } from "./assets";
 import { shaFromRef } from "./refs";
@@ -13,7 +14,7 @@ import { blobDir } from "./store";
  * saves time, never changes a number). Every browser fetches the same
  * weights, so quality figures from different workers are comparable.
  */
-const pending = new Map<string, Promise<ReferenceNet>>();
+const trained = promiseCache<ReferenceNet>();
 
 function fileFor(ref: string): string {
   const key = shaFromRef(ref) ?? ref.replace(/[^a-z0-9-]/gi, "-");
@@ -38,12 +39,5 @@ async function loadOrTrain(ref: string): Promise<ReferenceNet> {
 
 export function getReferenceNet(ref: string): Promise<ReferenceNet> {
   // Keyed by the file, so a changed BLOB_DIR never serves a network from another store.
-  const file = fileFor(ref);
-  let net = pending.get(file);
-  if (!net) {
-    net = loadOrTrain(ref);
-    pending.set(file, net);
-    net.catch(() => pending.delete(file));
-  }
-  return net;
+  return trained(fileFor(ref), () => loadOrTrain(ref));
 }

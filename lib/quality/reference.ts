@@ -1,5 +1,5 @@
 import type { ImageSet } from "@/lib/train/dataset";
-import { convertImageSet, type ImageShape } from "@/lib/train/resize";
+import { convertImageSet, fitShape, type ImageShape } from "@/lib/train/resize";
 import { createRng, permutation } from "@/lib/train/rng";
 import type { FeatureMatrix } from "./frechet";
 
@@ -40,15 +40,6 @@ export interface ReferenceOptions {
   hidden?: number;
 }
 
-function inputShapeFor(shape: ImageShape): ImageShape {
-  const scale = Math.min(1, SIDE / Math.max(shape.height, shape.width));
-  return {
-    height: Math.max(1, Math.round(shape.height * scale)),
-    width: Math.max(1, Math.round(shape.width * scale)),
-    channels: shape.channels,
-  };
-}
-
 function inputs(set: ImageSet, net: Pick<ReferenceNet, "imageShape" | "inputShape">): { x: Float64Array; size: number } {
   const shaped = convertImageSet(convertImageSet(set, net.imageShape), net.inputShape);
   const size = net.inputShape.height * net.inputShape.width * net.inputShape.channels;
@@ -64,7 +55,7 @@ export function trainReferenceNet(set: ImageSet, options: ReferenceOptions = {})
   const count = Math.min(set.count, maxImages);
   const chosen = permutation(set.count, rng).subarray(0, count);
   const imageShape = { height: set.height, width: set.width, channels: set.channels };
-  const shape = { imageShape, inputShape: inputShapeFor(imageShape) };
+  const shape = { imageShape, inputShape: fitShape(imageShape, SIDE) };
   const pickedImages = new Uint8Array(count * set.height * set.width * set.channels);
   const size0 = set.height * set.width * set.channels;
   const labels = new Uint8Array(count);

@@ -98,6 +98,26 @@ export async function getDataset(db: Db, refOrSha: string): Promise<DatasetView>
 }
 
 /**
+ * What is wrong with training on `real` split into trainSize + testSize
+ * images: it must be labelled and large enough. `paths` names the fields in
+ * the caller's request.
+ */
+export function realSplitIssues(
+  real: DatasetView,
+  sizes: { trainSize: number; testSize: number },
+  paths: { ref: string; trainSize: string },
+): IssueDetail[] {
+  if (real.numClasses < 2) {
+    return [{ path: paths.ref, message: `${real.name} has no labels, so it can only be used as generated data`, expected: "a labelled dataset", received: "unlabelled" }];
+  }
+  const total = sizes.trainSize + sizes.testSize;
+  if (total > real.count) {
+    return [{ path: paths.trainSize, message: `trainSize + testSize = ${total} exceeds the ${real.count} images of ${real.name}`, expected: `<= ${real.count}`, received: String(total) }];
+  }
+  return [];
+}
+
+/**
  * Checks a sweep's data references against what is stored, so that a sweep
  * never starts with data its workers cannot fetch or split.
  */
@@ -107,15 +127,8 @@ export async function checkDataRefs(db: Db, config: SweepConfig): Promise<void> 
   const real = await findDataset(db, d.ref);
   if (!real) {
     issues.push({ path: "dataset.ref", message: `no stored dataset ${d.ref}`, expected: "an uploaded dataset or builtin:mnist", received: d.ref });
-  } else if (real.numClasses < 2) {
-    issues.push({ path: "dataset.ref", message: `${real.name} has no labels, so it can only be used as generated data`, expected: "a labelled dataset", received: "unlabelled" });
-  } else if (d.trainSize + d.testSize > real.count) {
-    issues.push({
-      path: "dataset.trainSize",
-      message: `trainSize + testSize = ${d.trainSize + d.testSize} exceeds the ${real.count} images of ${real.name}`,
-      expected: `<= ${real.count}`,
-      received: String(d.trainSize + d.testSize),
-    });
+  } else {
+    issues.push(...realSplitIssues(real, d, { ref: "dataset.ref", trainSize: "dataset.trainSize" }));
   }
   if (g.source === "vae" && real) {
     // The first browser registers the generator's samples with the server, within the upload limit.

@@ -110,14 +110,19 @@ export function convertImageSet(set: ImageSet, shape: ImageShape): ImageSet {
 /** Largest side an uploaded image keeps; larger uploads are shrunk to fit (aspect ratio kept). */
 export const MAX_ENCODER_SIDE = 64;
 
-/** The shape an upload is stored at: its own, or shrunk so that its longer side is MAX_ENCODER_SIDE. */
-export function storedShape(shape: ImageShape): ImageShape {
+/** `shape` itself, or shrunk (aspect ratio kept) so that its longer side is `maxSide`. */
+export function fitShape(shape: ImageShape, maxSide: number): ImageShape {
   const longer = Math.max(shape.height, shape.width);
-  if (longer <= MAX_ENCODER_SIDE) return shape;
-  const scale = MAX_ENCODER_SIDE / longer;
+  if (longer <= maxSide) return shape;
+  const scale = maxSide / longer;
   return {
     height: Math.max(1, Math.round(shape.height * scale)),
     width: Math.max(1, Math.round(shape.width * scale)),
     channels: shape.channels,
   };
+}
+
+/** The shape an upload is stored at: its own, or shrunk so that its longer side is MAX_ENCODER_SIDE. */
+export function storedShape(shape: ImageShape): ImageShape {
+  return fitShape(shape, MAX_ENCODER_SIDE);
 }

@@ -1,3 +1,4 @@
+import type { DatasetView } from "@/lib/datasets/refs";
 import type { Environment, Progress } from "@/lib/queue/schemas";
 import type { StatusCounts } from "@/lib/queue/status";
 import type { TrialView } from "@/lib/repo/views";
@@ -61,4 +62,12 @@ export async function withRetry<T>(call: () => Promise<T>, attempts = 4, firstDe
       delay *= 2;
     }
   }
+}
+
+/** The generated set a browser registered under a generator key (lib/generator/key.ts), or null while none has. */
+export async function fetchRegisteredGenerated(key: string): Promise<DatasetView | null> {
+  const response = await fetch(`/api/generated/${key}`, { cache: "no-store" });
+  if (response.status === 404) return null;
+  if (!response.ok) throw new ApiError(response.status, `could not look up the generated set: HTTP ${response.status}`);
+  return ((await response.json()) as { dataset: DatasetView }).dataset;
 }

@@ -1,4 +1,5 @@
 import { datasetUrlFor, shaFromRef } from "@/lib/datasets/refs";
+import { promiseCache } from "@/lib/promise-cache";
 import { sha256Bytes } from "@/lib/sweep/hash";
 
 /**
@@ -9,7 +10,7 @@ import { sha256Bytes } from "@/lib/sweep/hash";
  * or the cache, so a corrupted or tampered copy is never trained on.
  */
 const CACHE_NAME = "inflation-lab-datasets-v1";
-const inMemory = new Map<string, Promise<ArrayBuffer>>();
+const inMemory = promiseCache<ArrayBuffer>();
 
 export class DatasetIntegrityError extends Error {
   constructor(url: string, expected: string, got: string) {
@@ -48,13 +49,7 @@ async function fetchWithCache(url: string, sha256: string | null): Promise<Array
 }
 
 export function loadDatasetBytes(url: string, sha256: string | null = null): Promise<ArrayBuffer> {
-  let pending = inMemory.get(url);
-  if (!pending) {
-    pending = fetchWithCache(url, sha256);
-    inMemory.set(url, pending);
-    pending.catch(() => inMemory.delete(url));
-  }
-  return pending;
+  return inMemory(url, () => fetchWithCache(url, sha256));
 }
 
 /** The bytes of a dataset reference ("builtin:mnist" or "sha256:<hex>"), hash-checked for uploads. */

@@ -2,8 +2,10 @@ import type { Progress } from "@/lib/queue/schemas";
 import type { DatasetView } from "@/lib/datasets/refs";
 import { describeVae, generatorKey, generatorSampleCount, vaeSettingsOf } from "@/lib/generator/key";
 import { trainVae } from "@/lib/generator/vae";
+import { promiseCache } from "@/lib/promise-cache";
 import type { SweepConfig } from "@/lib/sweep/schema";
 import { encodeDatasetAsset, parseDatasetAsset, type ImageSet } from "@/lib/train/dataset";
+import { fetchRegisteredGenerated } from "./api";
 import { loadDatasetRef } from "./dataset-cache";
 
 /**
@@ -14,14 +16,7 @@ import { loadDatasetRef } from "./dataset-cache";
  * one, on later trials) fetches that registered set by hash. Slots of one
  * browser take a Web Lock so only one of them trains.
  */
-const inWorker = new Map<string, Promise<ImageSet>>();
-
-async function registered(key: string): Promise<DatasetView | null> {
-  const response = await fetch(`/api/generated/${key}`, { cache: "no-store" });
-  if (response.status === 404) return null;
-  if (!response.ok) throw new Error(`could not look up the generated set: HTTP ${response.status}`);
-  return ((await response.json()) as { dataset: DatasetView }).dataset;
-}
+const inWorker = promiseCache<ImageSet>();
 
 async function fetchSet(dataset: DatasetView): Promise<ImageSet> {
   return parseDatasetAsset(await loadDatasetRef(dataset.ref));
@@ -65,7 +60,7 @@ export async function trainAndRegister(
 async function obtain(config: Pick<SweepConfig, "dataset" | "generated" | "axes">, train: ImageSet, options: GeneratorRunOptions): Promise<ImageSet> {
   const key = generatorKey(config);
   const work = async () => {
-    const existing = await registered(key);
+    const existing = await fetchRegisteredGenerated(key);
     if (existing) return fetchSet(existing);
     return (await trainAndRegister(config, train, config.dataset.ref, options)).set;
   };
@@ -74,12 +69,5 @@ async function obtain(config: Pick<SweepConfig, "dataset" | "generated" | "axes"
 }
 
 export function vaeGeneratedSet(config: Pick<SweepConfig, "dataset" | "generated" | "axes">, train: ImageSet, options: GeneratorRunOptions = {}): Promise<ImageSet> {
-  const key = generatorKey(config);
-  let pending = inWorker.get(key);
-  if (!pending) {
-    pending = obtain(config, train, options);
-    inWorker.set(key, pending);
-    pending.catch(() => inWorker.delete(key));
-  }
-  return pending;
+  return inWorker(generatorKey(config), () => obtain(config, train, options));
 }

@@ -5,6 +5,7 @@ import type { Progress } from "@/lib/queue/schemas";
 import type { SweepConfig } from "@/lib/sweep/schema";
 import { parseDatasetAsset, prepareTrialData } from "@/lib/train";
 import { selectBackend } from "./backend";
+import { fetchRegisteredGenerated } from "./api";
 import { loadDatasetRef } from "./dataset-cache";
 import { trainAndRegister } from "./generator";
 
@@ -26,9 +27,9 @@ const post = (message: GeneratorReply) => scope.postMessage(message);
 
 async function start(config: Pick<SweepConfig, "dataset" | "generated" | "axes">, datasetName: string): Promise<void> {
   try {
-    const existing = await fetch(`/api/generated/${generatorKey(config)}`, { cache: "no-store" });
-    if (existing.ok) {
-      post({ type: "done", dataset: ((await existing.json()) as { dataset: DatasetView }).dataset, trainedHere: false });
+    const existing = await fetchRegisteredGenerated(generatorKey(config));
+    if (existing) {
+      post({ type: "done", dataset: existing, trainedHere: false });
       return;
     }
     const environment = await selectBackend(undefined);

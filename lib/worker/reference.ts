@@ -1,7 +1,8 @@
+import { promiseCache } from "@/lib/promise-cache";
 import type { ReferenceNet } from "@/lib/quality/reference";
 
 /** The dataset's reference network from the server, fetched once per worker. */
-const loaded = new Map<string, Promise<ReferenceNet>>();
+const loaded = promiseCache<ReferenceNet>();
 
 async function fetchReference(ref: string): Promise<ReferenceNet> {
   const response = await fetch(`/api/datasets/${encodeURIComponent(ref)}/reference`);
@@ -10,11 +11,5 @@ async function fetchReference(ref: string): Promise<ReferenceNet> {
 }
 
 export function loadReferenceNet(ref: string): Promise<ReferenceNet> {
-  let pending = loaded.get(ref);
-  if (!pending) {
-    pending = fetchReference(ref);
-    loaded.set(ref, pending);
-    pending.catch(() => loaded.delete(ref));
-  }
-  return pending;
+  return loaded(ref, () => fetchReference(ref));
 }

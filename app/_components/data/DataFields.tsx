@@ -2,12 +2,14 @@
 import { useEffect, useId, useMemo, useState } from "react";
 import { BUILTIN_MNIST, shapeText, type DatasetView } from "@/lib/datasets/refs";
 import { generatorKey } from "@/lib/generator/key";
+import { fetchRegisteredGenerated } from "@/lib/worker/api";
 import { errorsAt, type SweepFormState } from "@/lib/sweep/form";
 import type { SweepConfig } from "@/lib/sweep/schema";
 import { Field } from "../builder/Field";
-import { fetchDatasets, fetchQuality, type QualityResponse } from "./api";
+import { fetchDatasets } from "./api";
 import { GeneratorPreview } from "./GeneratorPreview";
 import { PreviewGrid } from "./PreviewGrid";
+import { QualityLine, useQualityReport, type QualityParams, type QualityState } from "./Quality";
 import { UploadBox } from "./UploadBox";
 
 interface Props {
@@ -18,59 +20,17 @@ interface Props {
   onChange: (next: SweepFormState) => void;
 }
 
-export type QualityState = { kind: "idle" } | { kind: "loading" } | { kind: "ready"; report: QualityResponse } | { kind: "error"; message: string };
-
-/** The quality figures of the generated data the form would train on, recomputed (debounced) as the settings change. */
+/** The quality figures of the generated data the form would train on, recomputed as the settings change. */
 function useQuality(form: SweepFormState, vaeRef: string | null): QualityState {
-  const [state, setState] = useState<QualityState>({ kind: "idle" });
   const sizes = form.sizeValues.split(/[\s,;]+/).map(Number).filter((n) => Number.isInteger(n) && n > 0);
   const size = Math.min(1000, Math.max(0, ...sizes));
-  const params = useMemo(() => {
-    const base = { dataset: form.datasetRef, trainSize: form.trainSize.trim(), testSize: form.testSize.trim(), size };
-    if (form.generatedSource === "upload") return form.generatedRef ? { ...base, source: "upload", generated: form.generatedRef } : null;
-    if (form.generatedSource === "vae") return vaeRef ? { ...base, source: "upload", generated: vaeRef } : null;
-    return { ...base, source: "heldout-real", degradation: form.degradation.trim() };
-  }, [form.datasetRef, form.trainSize, form.testSize, form.generatedSource, form.generatedRef, form.degradation, size, vaeRef]);
-  const key = JSON.stringify(params);
-  useEffect(() => {
-    if (!params || size < 10) {
-      setState({ kind: "idle" });
-      return;
-    }
-    const controller = new AbortController();
-    setState({ kind: "loading" });
-    const timer = setTimeout(() => {
-      fetchQuality(params, controller.signal).then(
-        (report) => setState({ kind: "ready", report }),
-        (error: Error) => {
-          if (!controller.signal.aborted) setState({ kind: "error", message: error.message });
-        },
-      );
-    }, 400);
-    return () => {
-      clearTimeout(timer);
-      controller.abort();
-    };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [key]);
-  return state;
-}
-
-export function QualityLine({ state, testId = "generated-quality" }: { state: QualityState; testId?: string }) {
-  if (state.kind === "idle") return null;
-  if (state.kind === "loading") return <p className="small muted" aria-busy="true">Measuring generated-data quality…</p>;
-  if (state.kind === "error") return <p className="small error">Quality not measured: {state.message}</p>;
-  const { quality, referenceTrainAccuracy } = state.report;
-  return (
-    <p className="small quality" data-testid={testId} role="status">
-      <strong>Generated-data quality:</strong> FID {quality.fid.toFixed(2)} · precision {quality.precision.toFixed(2)} · recall{" "}
-      {quality.recall.toFixed(2)}{" "}
-      <span className="muted">
-        ({quality.generatedCount} generated vs {quality.realCount} real train images, in the {quality.featureDim}-d features of a reference
-        classifier trained on this dataset, {Math.round(referenceTrainAccuracy * 100)}% train accuracy; lower FID is closer, 0 is identical)
-      </span>
-    </p>
-  );
+  const base = { dataset: form.datasetRef, trainSize: form.trainSize.trim(), testSize: form.testSize.trim(), size };
+  let params: QualityParams | null;
+  if (size < 10) params = null;
+  else if (form.generatedSource === "upload") params = form.generatedRef ? { ...base, source: "upload", generated: form.generatedRef } : null;
+  else if (form.generatedSource === "vae") params = vaeRef ? { ...base, source: "upload", generated: vaeRef } : null;
+  else params = { ...base, source: "heldout-real", degradation: form.degradation.trim() };
+  return useQualityReport(params);
 }
 
 /**
@@ -89,10 +49,9 @@ export function DataFields({ form, errors, onChange, config }: Props) {
   useEffect(() => {
     if (!key) return;
     let live = true;
-    fetch(`/api/generated/${key}`, { cache: "no-store" })
-      .then(async (response) => (response.ok ? ((await response.json()) as { dataset: DatasetView }).dataset : null))
+    fetchRegisteredGenerated(key)
       .then((dataset) => live && dataset && setVaeSet({ key, ref: dataset.ref }))
-      .catch(() => undefined);
+      .catch(() => undefined); // the quality line just stays empty
     return () => {
       live = false;
     };

@@ -1,51 +1,49 @@
 "use client";
 import { useEffect, useState } from "react";
-import type { DatasetView } from "@/lib/datasets/refs";
 import { generatorKey } from "@/lib/generator/key";
 import type { SweepConfig } from "@/lib/sweep/schema";
-import { fetchQuality } from "./api";
-import { QualityLine, type QualityState } from "./DataFields";
+import { fetchRegisteredGenerated } from "@/lib/worker/api";
+import { QualityLine, useQualityReport, type QualityParams } from "./Quality";
 
 type Config = Pick<SweepConfig, "dataset" | "generated" | "axes">;
-
-/** Query parameters for /api/quality that measure what this sweep's workers train on. */
-async function qualityParams(config: Config, size: number): Promise<Record<string, string | number> | null> {
-  const { dataset, generated } = config;
-  const base = { dataset: dataset.ref, trainSize: dataset.trainSize, testSize: dataset.testSize, size };
-  if (generated.source === "heldout-real") return { ...base, source: "heldout-real", degradation: generated.degradation };
-  if (generated.source === "upload") return generated.ref ? { ...base, source: "upload", generated: generated.ref } : null;
-  const response = await fetch(`/api/generated/${generatorKey(config)}`, { cache: "no-store" });
-  if (!response.ok) return null;
-  return { ...base, source: "upload", generated: ((await response.json()) as { dataset: DatasetView }).dataset.ref };
-}
 
 /**
  * The sweep's generated-data quality, measured the way workers measure it
  * per trial (same split, reference network and sample), for the largest
- * generated-set size (capped at 1,000 images).
+ * generated-set size (capped at 1,000 images). A browser-trained generator
+ * is measured through the samples registered for it, once there are some.
  */
 export function SweepQuality({ config }: { config: Config }) {
-  const [state, setState] = useState<QualityState>({ kind: "loading" });
-  const [pending, setPending] = useState(false);
+  const { dataset, generated } = config;
   const size = Math.min(1000, Math.max(...config.axes.generatedSize.values));
-  const configKey = JSON.stringify([config.dataset, config.generated, size]);
+  const key = generated.source === "vae" ? generatorKey(config) : null;
+  // undefined: still looking; null: not trained yet.
+  const [vaeRef, setVaeRef] = useState<string | null | undefined>(undefined);
+  const [lookupError, setLookupError] = useState<string | null>(null);
   useEffect(() => {
-    if (size < 10) return;
-    const controller = new AbortController();
-    const failed = (error: Error) => !controller.signal.aborted && setState({ kind: "error", message: error.message });
-    setPending(false);
-    qualityParams(config, size).then((params) => {
-      if (controller.signal.aborted) return;
-      if (!params) {
-        setPending(true);
-        return;
-      }
-      fetchQuality(params, controller.signal).then((report) => setState({ kind: "ready", report }), failed);
-    }, failed);
-    return () => controller.abort();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [configKey]);
+    if (!key) return;
+    let live = true;
+    fetchRegisteredGenerated(key).then(
+      (registered) => live && setVaeRef(registered?.ref ?? null),
+      (error: Error) => live && setLookupError(error.message),
+    );
+    return () => {
+      live = false;
+    };
+  }, [key]);
+
+  const base = { dataset: dataset.ref, trainSize: dataset.trainSize, testSize: dataset.testSize, size };
+  let params: QualityParams | null = null;
+  if (size < 10) params = null;
+  else if (generated.source === "heldout-real") params = { ...base, source: "heldout-real", degradation: generated.degradation };
+  else if (generated.source === "upload" && generated.ref) params = { ...base, source: "upload", generated: generated.ref };
+  else if (generated.source === "vae" && vaeRef) params = { ...base, source: "upload", generated: vaeRef };
+  const state = useQualityReport(params, 0);
+
   if (size < 10) return null;
-  if (pending) return <p className="small muted">Generated-data quality: the generator has not been trained yet; the first worker trains it.</p>;
+  if (lookupError) return <p className="small error">Quality not measured: {lookupError}</p>;
+  if (key && vaeRef === null) {
+    return <p className="small muted">Generated-data quality: the generator has not been trained yet; the first worker trains it.</p>;
+  }
   return <QualityLine state={state} />;
 }

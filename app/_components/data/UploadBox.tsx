@@ -1,8 +1,8 @@
 "use client";
-import { useEffect, useId, useState } from "react";
+import { useId, useState } from "react";
 import { shapeText, type DatasetView } from "@/lib/datasets/refs";
-import { fetchQuality, uploadDataset, type UploadOutcome } from "./api";
-import { QualityLine, type QualityState } from "./DataFields";
+import { uploadDataset, type UploadOutcome } from "./api";
+import { QualityLine, useQualityReport } from "./Quality";
 import { PreviewGrid } from "./PreviewGrid";
 
 type Phase = { kind: "idle" } | { kind: "uploading"; fraction: number } | { kind: "processing" } | { kind: "done"; outcome: UploadOutcome };
@@ -168,22 +168,6 @@ export function UploadBox({ onUploaded, onUse, qualityBase }: Props) {
 
 /** The quality of a just-uploaded generated set against the real dataset chosen in the builder. */
 function UploadQuality({ base, generated }: { base: NonNullable<Props["qualityBase"]>; generated: DatasetView }) {
-  const [state, setState] = useState<QualityState>({ kind: "loading" });
-  useEffect(() => {
-    const controller = new AbortController();
-    const size = Math.min(1000, generated.count);
-    setState({ kind: "loading" });
-    // Debounced: the split sizes change with every keystroke, and each request costs the server real work.
-    const timer = setTimeout(() => {
-      fetchQuality({ ...base, source: "upload", generated: generated.ref, size }, controller.signal).then(
-        (report) => setState({ kind: "ready", report }),
-        (error: Error) => !controller.signal.aborted && setState({ kind: "error", message: error.message }),
-      );
-    }, 400);
-    return () => {
-      clearTimeout(timer);
-      controller.abort();
-    };
-  }, [base, generated]);
+  const state = useQualityReport({ ...base, source: "upload", generated: generated.ref, size: Math.min(1000, generated.count) });
   return <QualityLine state={state} testId="upload-quality" />;
 }

@@ -1,7 +1,7 @@
 "use client";
 import { useEffect, useRef, useState } from "react";
 import { TrainingSlot, type SlotState } from "@/lib/worker/slot";
-import { datasetUrlFor } from "@/lib/worker/datasets";
+import { datasetUrlFor } from "@/lib/datasets/refs";
 import { formatMixRatio } from "@/lib/sweep/grid";
 import { duration } from "../sweep/format";
 

@@ -1,9 +1,9 @@
 import { getDb } from "@/lib/db/client";
 import { readLimitedBytes } from "@/lib/api/request";
 import { json, route } from "@/lib/api/respond";
-import { storableName, uploadMaxBytes } from "@/lib/api/upload";
+import { storableName } from "@/lib/api/upload";
 import { MAX_ENCODER_SIDE } from "@/lib/train/resize";
-import { SHA256_HEX_RE } from "@/lib/datasets/store";
+import { SHA256_HEX_RE, uploadMaxBytes } from "@/lib/datasets/store";
 import { NotFoundError, ValidationError } from "@/lib/errors";
 import { findGenerated, registerGenerated } from "@/lib/repo/datasets";
 import { parseDatasetAsset } from "@/lib/train/dataset";

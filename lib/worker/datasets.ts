@@ -1,1 +1,0 @@
-export { datasetUrlFor } from "@/lib/datasets/refs";
