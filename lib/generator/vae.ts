@@ -4,6 +4,7 @@ import type { VaeSettings } from "@/lib/sweep/schema";
 import { imageBytes, type ImageSet } from "@/lib/train/dataset";
 import { createRng, deriveSeed, type Rng } from "@/lib/train/rng";
 import { variableOwner } from "@/lib/train/variables";
+import { linear } from "@/lib/train/linear";
 
 /**
  * A small generator the app trains in the browser: a variational
@@ -76,7 +77,7 @@ export async function trainVae(set: ImageSet, settings: VaeSettings, options: Tr
   const w3 = own(glorot(rng, hidden, size));
   const b3 = own(tf.zeros([size]));
 
-  const decodeLogits = (z: tf.Tensor2D) => tf.add(tf.matMul(tf.relu(tf.add(tf.matMul(z, w2), b2)), w3), b3) as tf.Tensor2D;
+  const decodeLogits = (z: tf.Tensor2D) => tf.add(linear(tf.relu(tf.add<tf.Tensor2D>(linear(z, w2 as tf.Tensor2D), b2)), w3 as tf.Tensor2D), b3) as tf.Tensor2D;
 
   const batchRng = createRng(deriveSeed(seed, "vae:batches"));
   const noiseRng = createRng(deriveSeed(seed, "vae:noise"));
@@ -99,9 +100,9 @@ export async function trainVae(set: ImageSet, settings: VaeSettings, options: Tr
       try {
         loss = optimizer.minimize(
           () => {
-            const h = tf.relu(tf.add(tf.matMul(x, w1), b1));
-            const mu = tf.add(tf.matMul(h, wMu), bMu) as tf.Tensor2D;
-            const logVar = tf.clipByValue(tf.add(tf.matMul(h, wLogVar), bLogVar), -10, 10) as tf.Tensor2D;
+            const h = tf.relu(tf.add<tf.Tensor2D>(linear(x, w1 as tf.Tensor2D), b1));
+            const mu = tf.add(linear(h, wMu as tf.Tensor2D), bMu) as tf.Tensor2D;
+            const logVar = tf.clipByValue(tf.add(linear(h, wLogVar as tf.Tensor2D), bLogVar), -10, 10) as tf.Tensor2D;
             const z = tf.add(mu, tf.mul(tf.exp(tf.mul(logVar, 0.5)), eps)) as tf.Tensor2D;
             const logits = decodeLogits(z);
             // Bernoulli negative log-likelihood: softplus(l) - x l, summed over pixels.

@@ -4,6 +4,7 @@ import { batchTensor, windowIndices } from "./batch";
 import type { ImageSet } from "./dataset";
 import type { ContrastiveModel } from "./model";
 import { createRng, permutation } from "./rng";
+import { linear, matMulTransposed } from "./linear";
 
 /** Row-major [rows, dim] features, kept on the CPU between evaluation steps. */
 export interface FeatureMatrix {
@@ -89,7 +90,7 @@ export async function linearProbeAccuracy(
           const x = tf.tensor2d(batchX, [batchSize, dim]);
           const y = tf.oneHot(tf.tensor1d(batchY, "int32"), numClasses);
           optimizer.minimize(() => {
-            const logits = tf.add(tf.matMul(x, weights), bias);
+            const logits = tf.add(linear(x, weights as tf.Tensor2D), bias);
             return tf.neg(tf.mean<tf.Scalar>(tf.sum(tf.mul(y, tf.logSoftmax(logits)), 1)));
           }, false, [weights, bias]);
         });
@@ -134,7 +135,7 @@ export async function knnAccuracy(
       const rows = Math.min(chunkSize, test.rows - start);
       const { values, indices } = tf.tidy(() => {
         const chunk = tf.tensor2d(testUnit.subarray(start * test.dim, (start + rows) * test.dim), [rows, test.dim]);
-        return tf.topk(tf.matMul(chunk, trainUnit, false, true), k);
+        return tf.topk(matMulTransposed(chunk, trainUnit), k);
       });
       try {
         const [similarities, neighbours] = await Promise.all([values.data(), indices.data()]);

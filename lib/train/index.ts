@@ -24,7 +24,7 @@ export { convertImageSet, storedShape, MAX_ENCODER_SIDE, type ImageShape } from 
 export { ntXentLoss } from "./loss";
 export { createSimclr, type SslMethod } from "./method";
 export { createConvEncoder, type ContrastiveModel, type EncoderConfig } from "./model";
-export { conv2dPadded, type FilterGradientMode } from "./conv";
+export { convLayer, type ConvGradientOptions, type FilterGradientMode, type InputGradientMode } from "./conv";
 export { createRng, deriveSeed, type Rng } from "./rng";
 export { createInflationSampler, realShare, type InflationSampler, type SampledBatch } from "./sampler";
 export { learningRateAt, setLearningRate, type LearningRateSchedule } from "./schedule";

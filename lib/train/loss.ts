@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs-core";
+import { gram } from "./linear";
 
 /**
  * Large finite negative for the self-similarity diagonal. -Infinity would be
@@ -21,7 +22,7 @@ export function ntXentLoss(projections: tf.Tensor2D, temperature: number): tf.Sc
     const squaredNorm = tf.sum(tf.square(projections), 1, true);
     // The epsilon keeps the gradient finite for an all-zero projection.
     const normalised = tf.div(projections, tf.sqrt(tf.add(squaredNorm, 1e-12)));
-    const similarity = tf.div(tf.matMul(normalised, normalised, false, true), temperature);
+    const similarity = tf.div(gram(normalised as tf.Tensor2D), temperature);
     const eye = tf.eye(rows);
     const masked = tf.add(tf.mul(similarity, tf.sub(1, eye)), tf.mul(eye, SELF_SIMILARITY_MASK));
     const positives = new Int32Array(rows);

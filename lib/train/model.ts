@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { conv2dPadded, type FilterGradientMode } from "./conv";
+import { convLayer, type ConvGradientOptions } from "./conv";
+import { linear } from "./linear";
 import { createRng, type Rng } from "./rng";
 import { variableOwner } from "./variables";
 
@@ -11,8 +12,8 @@ export interface EncoderConfig {
   projectionDim: number;
   /** [height, width, channels]: fixed, the dataset's image size. */
   inputShape: [number, number, number];
-  /** How conv filter gradients are computed (default "dilated-conv", see conv.ts). */
-  filterGradient?: FilterGradientMode;
+  /** How conv gradients are computed (defaults in conv.ts: forward convs only). */
+  convGradients?: ConvGradientOptions;
 }
 
 /**
@@ -83,19 +84,21 @@ export function createConvEncoder(config: EncoderConfig, seed: number): Contrast
     tf.tidy(() => {
       let x = images;
       convs.forEach(({ kernel, bias }, block) => {
-        const y = conv2dPadded(x, kernel as tf.Tensor4D, STRIDE, PAD, {
-          inputGradient: block > 0,
-          filterGradient: config.filterGradient,
+        x = convLayer(x, kernel as tf.Tensor4D, bias as tf.Tensor1D, {
+          ...config.convGradients,
+          stride: STRIDE,
+          pad: PAD,
+          relu: true,
+          needInputGradient: block > 0,
         });
-        x = tf.relu(tf.add<tf.Tensor4D>(y, bias));
       });
       return tf.mean(x, [1, 2]) as tf.Tensor2D;
     });
 
   const project = (images: tf.Tensor4D): tf.Tensor2D =>
     tf.tidy(() => {
-      const h = tf.relu(tf.add(tf.matMul(features(images), hidden.kernel), hidden.bias));
-      return tf.add(tf.matMul(h, output.kernel), output.bias);
+      const h = tf.relu(tf.add<tf.Tensor2D>(linear(features(images), hidden.kernel as tf.Tensor2D), hidden.bias));
+      return tf.add(linear(h, output.kernel as tf.Tensor2D), output.bias);
     });
 
   return {

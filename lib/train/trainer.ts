@@ -3,7 +3,7 @@ import type { AugKnob, MixRatio, SweepConfig } from "@/lib/sweep/schema";
 import "./gradients";
 import { augmentParams, augmentViews } from "./augment";
 import { batchTensor, sameImageShape } from "./batch";
-import type { FilterGradientMode } from "./conv";
+import type { ConvGradientOptions } from "./conv";
 import type { ImageSet } from "./dataset";
 import { evaluateEncoder } from "./evaluate";
 import { createSimclr, type SslMethod } from "./method";
@@ -51,8 +51,8 @@ export interface RunTrialOptions {
   measureRandomBaseline?: boolean;
   /** Horizontal flip probability at full strength (default 0: digits are not mirror-symmetric). */
   flipProb?: number;
-  /** Conv filter-gradient path (default "dilated-conv"; "native" = tfjs's Conv2DBackpropFilter). */
-  filterGradient?: FilterGradientMode;
+  /** Conv gradient path (default: forward convs only, see conv.ts; `{ tfjs: true }` = tfjs's own kernels). */
+  convGradients?: ConvGradientOptions;
 }
 
 export interface TrialOutcome {
@@ -115,7 +115,7 @@ export async function runTrial(options: RunTrialOptions): Promise<TrialOutcome> 
   const encoderConfig = {
     ...config.encoder,
     inputShape: [data.train.height, data.train.width, data.train.channels] as [number, number, number],
-    filterGradient: options.filterGradient,
+    convGradients: options.convGradients,
   };
   const sources = generated ? [data.train, generated] : [data.train];
 
