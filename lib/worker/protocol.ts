@@ -1,9 +1,10 @@
-import type { Environment, Progress } from "@/lib/queue/schemas";
+import type { Calibration, Environment, Progress } from "@/lib/queue/schemas";
 import type { AugKnob, SweepConfig } from "@/lib/sweep/schema";
 
 /** Messages between a page and its training Web Worker. */
-export type BackendName = "webgpu" | "webgl" | "cpu";
-export const BACKEND_ORDER: readonly BackendName[] = ["webgpu", "webgl", "cpu"];
+export type BackendName = "webgpu" | "webgl" | "wasm" | "cpu";
+/** Fallback order when nothing was measured: wasm (XNNPACK) first, it is the fastest on CPU-only machines. */
+export const BACKEND_ORDER: readonly BackendName[] = ["wasm", "webgpu", "webgl", "cpu"];
 
 export interface TrialToRun {
   augKnob: AugKnob;
@@ -26,7 +27,7 @@ export interface TrainOutcome {
 }
 
 export type ToWorker =
-  | { type: "start"; jobId: string; config: SweepConfig; trial: TrialToRun; backends?: BackendName[] }
+  | { type: "start"; jobId: string; config: SweepConfig; trial: TrialToRun; backends?: BackendName[]; calibration?: Calibration; wasmThreads?: number }
   | { type: "cancel"; jobId: string };
 
 export type FromWorker =
