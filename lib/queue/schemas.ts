@@ -11,12 +11,28 @@ export const progressSchema = z.strictObject({
 });
 export type Progress = z.output<typeof progressSchema>;
 
+/** How the backend was chosen: each candidate's measured ms per training step at the trial's shapes (lib/worker/calibration). */
+export const calibrationEntrySchema = z.strictObject({
+  backend: z.string().min(1).max(40),
+  msPerStep: z.number().finite().min(0).nullable(),
+  error: z.string().max(200).optional(),
+});
+export const calibrationSchema = z.strictObject({
+  chosen: z.string().min(1).max(40),
+  source: z.enum(["measured", "cached", "forced"]),
+  reason: z.string().max(600),
+  entries: z.array(calibrationEntrySchema).max(8),
+});
+export type CalibrationEntry = z.output<typeof calibrationEntrySchema>;
+export type Calibration = z.output<typeof calibrationSchema>;
+
 export const environmentSchema = z.strictObject({
   backend: z.string().min(1).max(40),
   adapter: z.string().max(300).optional(),
   userAgent: z.string().max(500).optional(),
   tfjsVersion: z.string().max(40).optional(),
   runtime: z.string().max(100).optional(),
+  calibration: calibrationSchema.optional(),
 });
 export type Environment = z.output<typeof environmentSchema>;
 

@@ -28,10 +28,12 @@ export interface StepBenchmark {
 
 export async function benchmarkTrainingStep(options: {
   images: ImageSet;
-  config: Pick<SweepConfig, "encoder" | "training">;
+  config: { encoder: SweepConfig["encoder"]; training: Pick<SweepConfig["training"], "batchSize" | "temperature" | "learningRate"> };
   warmupSteps?: number;
   timedSteps?: number;
   batchSize?: number;
+  /** Called after every step with its wall time (calibration stops a backend that is clearly losing). */
+  onStep?: (ms: number, phase: "warmup" | "timed") => void;
 }): Promise<StepBenchmark> {
   const { images, config } = options;
   const warmupSteps = options.warmupSteps ?? 2;
@@ -54,9 +56,14 @@ export async function benchmarkTrainingStep(options: {
     loss.dispose();
   };
   try {
-    for (let i = 0; i < warmupSteps; i++) await step();
+    const timed = async (phase: "warmup" | "timed") => {
+      const begin = performance.now();
+      await step();
+      options.onStep?.(performance.now() - begin, phase);
+    };
+    for (let i = 0; i < warmupSteps; i++) await timed("warmup");
     const started = performance.now();
-    for (let i = 0; i < timedSteps; i++) await step();
+    for (let i = 0; i < timedSteps; i++) await timed("timed");
     const msPerStep = (performance.now() - started) / timedSteps;
     return {
       backend: tf.getBackend(),

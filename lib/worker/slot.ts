@@ -1,7 +1,7 @@
-import type { Environment, Progress } from "@/lib/queue/schemas";
+import type { Calibration, Environment, Progress } from "@/lib/queue/schemas";
 import type { TrialView } from "@/lib/repo/views";
-import { ApiError, claimTrial, completeTrial, failTrial, releaseTrial, sendHeartbeat, withRetry } from "./api";
-import type { FromWorker, ToWorker, TrainOutcome } from "./protocol";
+import { ApiError, browserLeaseClient, withRetry, type LeaseClient } from "./api";
+import type { BackendName, FromWorker, ToWorker, TrainOutcome } from "./protocol";
 
 /**
  * One training slot on the page: claims a trial, runs it in its own Web
@@ -19,12 +19,35 @@ export interface SlotState {
   completed: number;
 }
 
+/**
+ * What a slot needs of its training worker: a Web Worker in a page, a
+ * worker thread behind an adapter in the headless worker (lib/headless).
+ */
+export interface TrainingWorker {
+  postMessage(message: ToWorker): void;
+  addEventListener(type: "message", listener: (event: { data: FromWorker }) => void): void;
+  addEventListener(type: "error", listener: (event: { message?: string }) => void): void;
+  removeEventListener(type: "message", listener: (event: { data: FromWorker }) => void): void;
+  removeEventListener(type: "error", listener: (event: { message?: string }) => void): void;
+  terminate(): void;
+}
+
 export interface SlotOptions {
   sweepId: string;
   workerId: string;
   workerLabel: string;
-  createWorker: () => Worker;
+  createWorker: () => TrainingWorker;
   onState: (state: SlotState) => void;
+  /** The server's lease API; the page's own server by default. */
+  api?: LeaseClient;
+  /** A claim error for which run() gives up instead of retrying (default: none; a page keeps trying). */
+  isFinalClaimError?: (error: unknown) => boolean;
+  /** Backends the worker may start, in order (default: the worker's own order). */
+  backends?: BackendName[];
+  /** How the backend was chosen; recorded in every result's environment. */
+  calibration?: Calibration;
+  /** wasm threads for this slot's worker. */
+  wasmThreads?: number;
 }
 
 type JobEnd =
@@ -35,20 +58,24 @@ const MIN_HEARTBEAT_MS = 2000;
 const IDLE_RETRY_MS = 5000;
 
 export class TrainingSlot {
-  private worker: Worker | null = null;
+  private worker: TrainingWorker | null = null;
   private stopping = false;
   private currentJob: string | null = null;
   private currentLease: { trialId: string; token: string } | null = null;
   private state: SlotState = { status: "idle", trial: null, progress: null, environment: null, message: null, completed: 0 };
 
-  constructor(private readonly options: SlotOptions) {}
+  private readonly api: LeaseClient;
+
+  constructor(private readonly options: SlotOptions) {
+    this.api = options.api ?? browserLeaseClient;
+  }
 
   private update(patch: Partial<SlotState>): void {
     this.state = { ...this.state, ...patch };
     this.options.onState(this.state);
   }
 
-  private ensureWorker(): Worker {
+  private ensureWorker(): TrainingWorker {
     this.worker ??= this.options.createWorker();
     return this.worker;
   }
@@ -60,9 +87,10 @@ export class TrainingSlot {
       this.update({ status: "claiming", trial: null, progress: null, message: null });
       let claim;
       try {
-        claim = await withRetry(() => claimTrial(this.options.sweepId, this.options.workerId, this.options.workerLabel));
+        claim = await withRetry(() => this.api.claimTrial(this.options.sweepId, this.options.workerId, this.options.workerLabel));
       } catch (error) {
         this.update({ status: "error", message: `could not claim a trial: ${(error as Error).message}` });
+        if (this.options.isFinalClaimError?.(error)) return;
         await sleep(IDLE_RETRY_MS);
         continue;
       }
@@ -76,12 +104,18 @@ export class TrainingSlot {
         this.update({ status: "finished", message: "nothing left to run" });
         return;
       }
+      if (this.stopping) {
+        // Stopped while the claim was in flight: hand the new trial straight back.
+        const { trial, lease } = claim;
+        await withRetry(() => this.api.releaseTrial(trial.id, lease.token)).catch(() => undefined);
+        break;
+      }
       await this.runClaimed(claim.trial, claim.lease.token, claim.lease.leaseSeconds, claim.config);
     }
     this.update({ status: "stopped", trial: null, progress: null });
   }
 
-  private async runClaimed(trial: TrialView, token: string, leaseSeconds: number, config: NonNullable<Awaited<ReturnType<typeof claimTrial>>["config"]>) {
+  private async runClaimed(trial: TrialView, token: string, leaseSeconds: number, config: NonNullable<Awaited<ReturnType<LeaseClient["claimTrial"]>>["config"]>) {
     const jobId = `${trial.id}:${token.slice(0, 8)}`;
     this.currentJob = jobId;
     this.currentLease = { trialId: trial.id, token };
@@ -90,7 +124,7 @@ export class TrainingSlot {
     let leaseLost: string | null = null;
     const beatEvery = Math.max(MIN_HEARTBEAT_MS, (leaseSeconds * 1000) / 4);
     const timer = setInterval(() => {
-      sendHeartbeat(trial.id, token, latest).catch((error: unknown) => {
+      this.api.sendHeartbeat(trial.id, token, latest).catch((error: unknown) => {
         if (error instanceof ApiError && (error.status === 409 || error.status === 404)) {
           leaseLost = error.message;
           this.cancelJob(jobId);
@@ -104,6 +138,9 @@ export class TrainingSlot {
           jobId,
           config,
           trial: { augKnob: config.axes.augmentation.knob, augValue: trial.augValue, mixRatio: trial.mixRatio, generatedSize: trial.generatedSize, seed: trial.seed },
+          ...(this.options.backends ? { backends: this.options.backends } : {}),
+          ...(this.options.calibration ? { calibration: this.options.calibration } : {}),
+          ...(this.options.wasmThreads ? { wasmThreads: this.options.wasmThreads } : {}),
         },
         (progress) => {
           latest = progress;
@@ -115,12 +152,12 @@ export class TrainingSlot {
       if (leaseLost) {
         this.update({ message: `trial ${trial.orderIndex + 1} was taken back: ${leaseLost}` });
       } else if (end.kind === "result") {
-        await withRetry(() => completeTrial(trial.id, token, end.outcome, end.environment));
+        await withRetry(() => this.api.completeTrial(trial.id, token, end.outcome, end.environment));
         this.update({ environment: end.environment, completed: this.state.completed + 1 });
       } else if (end.cancelled) {
-        await withRetry(() => releaseTrial(trial.id, token)).catch(() => undefined);
+        await withRetry(() => this.api.releaseTrial(trial.id, token)).catch(() => undefined);
       } else {
-        await withRetry(() => failTrial(trial.id, token, end.message));
+        await withRetry(() => this.api.failTrial(trial.id, token, end.message));
         this.update({ message: `trial ${trial.orderIndex + 1} failed: ${end.message}` });
       }
     } catch (error) {
@@ -135,7 +172,7 @@ export class TrainingSlot {
   private runJob(message: Extract<ToWorker, { type: "start" }>, onProgress: (progress: Progress) => void): Promise<JobEnd> {
     const worker = this.ensureWorker();
     return new Promise<JobEnd>((resolve) => {
-      const listener = (event: MessageEvent<FromWorker>) => {
+      const listener = (event: { data: FromWorker }) => {
         const data = event.data;
         if (data.type === "backend") this.update({ environment: data.environment });
         if (!("jobId" in data) || data.jobId !== message.jobId) return;
@@ -146,7 +183,7 @@ export class TrainingSlot {
           resolve(data.type === "result" ? { kind: "result", outcome: data.outcome, environment: data.environment } : { kind: "error", message: data.message, cancelled: data.cancelled });
         }
       };
-      const onError = (event: ErrorEvent) => {
+      const onError = (event: { message?: string }) => {
         worker.removeEventListener("message", listener);
         worker.removeEventListener("error", onError);
         // A crashed worker is replaced for the next trial.
@@ -177,8 +214,22 @@ export class TrainingSlot {
   releaseOnUnload(): void {
     if (!this.currentLease) return;
     const { trialId, token } = this.currentLease;
-    navigator.sendBeacon(`/api/trials/${trialId}/release`, new Blob([JSON.stringify({ token })], { type: "application/json" }));
+    navigator.sendBeacon(this.api.url(`/api/trials/${trialId}/release`), new Blob([JSON.stringify({ token })], { type: "application/json" }));
     this.currentLease = null;
+  }
+
+  /**
+   * Hands the held trial back now, without waiting for the training worker
+   * to notice the cancel (a process about to exit). True when one was given back.
+   */
+  async releaseHeld(): Promise<boolean> {
+    if (!this.currentLease) return false;
+    const { trialId, token } = this.currentLease;
+    this.currentLease = null;
+    return withRetry(() => this.api.releaseTrial(trialId, token), 3, 500).then(
+      () => true,
+      () => false,
+    );
   }
 
   dispose(): void {

@@ -1,11 +1,58 @@
 "use client";
 import { useEffect, useRef, useState } from "react";
 import { TrainingSlot, type SlotState } from "@/lib/worker/slot";
+import { describeWebGpuAdapter } from "@/lib/worker/adapter";
+import { calibrationKey, resolveBackend, type Calibration, type CalibrationStore, type Workload } from "@/lib/worker/calibration";
+import { measureInWorker } from "@/lib/worker/calibrate-page";
+import { BACKEND_ORDER, type BackendName } from "@/lib/worker/protocol";
 import { datasetUrlFor } from "@/lib/datasets/refs";
 import { formatMixRatio } from "@/lib/sweep/grid";
 import { duration } from "../sweep/format";
 
 const MAX_SLOTS = 4;
+const CHOICE_KEY = "inflation-lab:backend-choice";
+
+type BackendChoice = "auto" | BackendName;
+
+const browserStore: CalibrationStore = {
+  get: (key) => window.localStorage.getItem(key),
+  set: (key, value) => window.localStorage.setItem(key, value),
+};
+
+function storedChoice(): BackendChoice {
+  const value = typeof window === "undefined" ? null : window.localStorage.getItem(CHOICE_KEY);
+  return value && (BACKEND_ORDER as readonly string[]).includes(value) ? (value as BackendName) : "auto";
+}
+
+/** Each slot's share of the cores for wasm threads: slots already train in parallel. */
+const threadsPerSlot = (slots: number) => Math.max(1, Math.floor((navigator.hardwareConcurrency || 1) / slots));
+
+type Choosing = { phase: "idle" } | { phase: "measuring"; line: string } | { phase: "chosen"; calibration: Calibration } | { phase: "error"; message: string };
+
+function BackendLine({ choosing }: { choosing: Choosing }) {
+  if (choosing.phase === "idle") return null;
+  if (choosing.phase === "measuring") {
+    return (
+      <p className="small" role="status" data-testid="backend-line">
+        Choosing a backend: {choosing.line}
+      </p>
+    );
+  }
+  if (choosing.phase === "error") {
+    return (
+      <p className="small error" role="alert" data-testid="backend-line">
+        {choosing.message}
+      </p>
+    );
+  }
+  const { calibration } = choosing;
+  const how = calibration.source === "cached" ? "measured earlier in this browser, " : calibration.source === "measured" ? "just measured, " : "";
+  return (
+    <p className="small" role="status" data-testid="backend-line" data-backend={calibration.chosen}>
+      Training on <strong>{calibration.chosen}</strong> <span className="muted">({how}{calibration.reason})</span>
+    </p>
+  );
+}
 
 function tabWorkerId(): string {
   const key = "inflation-lab-worker-id";
@@ -65,11 +112,17 @@ function SlotCard({ index, state }: { index: number; state: SlotState }) {
 }
 
 /** "Run in this browser": 1–4 slots, each a Web Worker training one trial at a time. */
-export function RunPanel({ sweepId, datasetRef }: { sweepId: string; datasetRef: string }) {
+export function RunPanel({ sweepId, datasetRef, workload }: { sweepId: string; datasetRef: string; workload: Omit<Workload, "wasmThreads"> }) {
   const [slotCount, setSlotCount] = useState(1);
   const [running, setRunning] = useState(false);
   const [states, setStates] = useState<SlotState[]>([]);
+  const [choice, setChoice] = useState<BackendChoice>("auto");
+  const [choosing, setChoosing] = useState<Choosing>({ phase: "idle" });
+  const [remeasure, setRemeasure] = useState(false);
   const slots = useRef<TrainingSlot[]>([]);
+  const stopped = useRef(false);
+
+  useEffect(() => setChoice(storedChoice()), []);
 
   useEffect(() => {
     const onPageHide = () => slots.current.forEach((slot) => slot.releaseOnUnload());
@@ -81,7 +134,21 @@ export function RunPanel({ sweepId, datasetRef }: { sweepId: string; datasetRef:
     };
   }, []);
 
-  function start() {
+  async function chooseBackend(wasmThreads: number): Promise<Calibration> {
+    const full: Workload = { ...workload, wasmThreads };
+    const adapter = await describeWebGpuAdapter();
+    return resolveBackend({
+      workload: full,
+      key: calibrationKey(full, navigator.userAgent, adapter),
+      forced: choice === "auto" ? null : choice,
+      fresh: remeasure,
+      store: browserStore,
+      measure: measureInWorker(full),
+      onMeasure: (backend, index, total) => setChoosing({ phase: "measuring", line: `timing ${backend} (${index + 1} of ${total})…` }),
+    });
+  }
+
+  async function start() {
     try {
       datasetUrlFor(datasetRef);
     } catch (error) {
@@ -89,15 +156,37 @@ export function RunPanel({ sweepId, datasetRef }: { sweepId: string; datasetRef:
       return;
     }
     const workerId = tabWorkerId();
+    const count = slotCount;
+    const wasmThreads = threadsPerSlot(count);
+    stopped.current = false;
     setRunning(true);
-    setStates(Array.from({ length: slotCount }, () => idleState));
-    const created = Array.from({ length: slotCount }, (_, index) => {
+    setStates([]);
+    setChoosing({ phase: "measuring", line: "starting…" });
+    let calibration: Calibration;
+    try {
+      calibration = await chooseBackend(wasmThreads);
+    } catch (error) {
+      setChoosing({ phase: "error", message: (error as Error).message });
+      setRunning(false);
+      return;
+    }
+    setChoosing({ phase: "chosen", calibration });
+    setRemeasure(false);
+    if (stopped.current) {
+      setRunning(false);
+      return;
+    }
+    setStates(Array.from({ length: count }, () => idleState));
+    const created = Array.from({ length: count }, (_, index) => {
       return new TrainingSlot({
         sweepId,
         workerId: `${workerId}-${index}`,
         workerLabel: `browser tab slot ${index + 1}`,
         createWorker: () => new Worker(new URL("../../../lib/worker/training.worker.ts", import.meta.url), { type: "module" }),
         onState: (state) => setStates((previous) => previous.map((old, i) => (i === index ? state : old))),
+        backends: [calibration.chosen as BackendName],
+        calibration,
+        wasmThreads,
       });
     });
     slots.current = created;
@@ -110,7 +199,13 @@ export function RunPanel({ sweepId, datasetRef }: { sweepId: string; datasetRef:
     });
   }
 
+  function changeChoice(value: BackendChoice) {
+    setChoice(value);
+    window.localStorage.setItem(CHOICE_KEY, value);
+  }
+
   function stop() {
+    stopped.current = true;
     slots.current.forEach((slot) => slot.stop());
   }
 
@@ -130,20 +225,39 @@ export function RunPanel({ sweepId, datasetRef }: { sweepId: string; datasetRef:
             </option>
           ))}
         </select>
+        <label htmlFor="backend-choice" className="small muted">
+          Backend
+        </label>
+        <select id="backend-choice" value={choice} disabled={running} onChange={(event) => changeChoice(event.target.value as BackendChoice)}>
+          <option value="auto">Fastest (measured)</option>
+          {BACKEND_ORDER.map((name) => (
+            <option key={name} value={name}>
+              {name}
+            </option>
+          ))}
+        </select>
+        {choice === "auto" ? (
+          <label className="small muted">
+            <input type="checkbox" checked={remeasure} disabled={running} onChange={(event) => setRemeasure(event.target.checked)} /> measure again
+          </label>
+        ) : null}
         {running ? (
           <button type="button" className="button" onClick={stop}>
             Stop
           </button>
         ) : (
-          <button type="button" className="button primary" onClick={start}>
+          <button type="button" className="button primary" onClick={() => void start()}>
             Run
           </button>
         )}
       </div>
       <p className="small muted">
-        Each slot trains one trial at a time in a Web Worker with TensorFlow.js (WebGPU, else WebGL, else CPU) and reports
-        its result. Closing the tab loses nothing: its trials go back to the queue.
+        Each slot trains one trial at a time in a Web Worker with TensorFlow.js and reports its result. The backend (wasm,
+        WebGPU, WebGL or CPU) is the one that trains fastest here: each is timed for a few steps at this sweep&apos;s shapes
+        the first time, and the choice is remembered for this browser. Closing the tab loses nothing: its trials go back to
+        the queue.
       </p>
+      <BackendLine choosing={choosing} />
       {states.length > 0 ? (
         <div className="slots">
           {states.map((state, index) => (

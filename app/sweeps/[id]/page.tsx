@@ -52,7 +52,18 @@ export default async function SweepPage({ params, searchParams }: Props) {
           {owner ? " You own this sweep: this browser holds its owner secret." : ""}
         </p>
       </div>
-      <RunPanel sweepId={sweep.id} datasetRef={sweep.config.dataset.ref} />
+      <RunPanel
+        sweepId={sweep.id}
+        datasetRef={sweep.config.dataset.ref}
+        workload={{
+          // The encoder's input: the real images' own size (generated images are resized to it).
+          inputShape: [datasets.real?.height ?? 28, datasets.real?.width ?? 28, datasets.real?.channels ?? 1],
+          batchSize: sweep.config.training.batchSize,
+          encoder: sweep.config.encoder,
+          temperature: sweep.config.training.temperature,
+          learningRate: sweep.config.training.learningRate,
+        }}
+      />
       <SweepLive
         initial={{ counts: sweep.counts, total, trials }}
         pollUrl={`/api/sweeps/${sweep.id}/trials`}
