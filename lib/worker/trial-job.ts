@@ -1,0 +1,77 @@
+import type { Progress } from "@/lib/queue/schemas";
+import { measureQuality, QUALITY_K, qualityMetrics } from "@/lib/quality/quality";
+import type { ReferenceNet } from "@/lib/quality/reference";
+import type { SweepConfig } from "@/lib/sweep/schema";
+import { parseDatasetAsset, prepareTrialData, runTrial } from "@/lib/train";
+import type { ImageSet } from "@/lib/train/dataset";
+import type { GeneratorRunOptions } from "./generator";
+import type { TrainOutcome, TrialToRun } from "./protocol";
+
+/**
+ * One claimed trial from its config to its outcome: load the data, get the
+ * generated images (held-out, uploaded or browser-trained VAE), score their
+ * quality, train and evaluate. Shared by the page's Web Worker
+ * (training.worker.ts) and the headless Node worker (lib/headless), which
+ * differ only in where the bytes come from.
+ */
+export interface TrialJobSources {
+  /** The asset bytes of a dataset reference, hash-checked for uploads. */
+  loadDataset(ref: string): Promise<ArrayBuffer>;
+  loadReferenceNet(ref: string): Promise<ReferenceNet>;
+  vaeGeneratedSet(config: SweepConfig, train: ImageSet, options: GeneratorRunOptions): Promise<ImageSet>;
+}
+
+export interface TrialJobOptions {
+  config: SweepConfig;
+  trial: TrialToRun;
+  sources: TrialJobSources;
+  onProgress: (progress: Progress) => void;
+  shouldStop: () => boolean;
+}
+
+/**
+ * Quality of the generated images this trial trains on, in the dataset's
+ * reference-network features. A bonus measurement: if the reference cannot
+ * be fetched, the trial still runs and reports without it.
+ */
+async function generatedQualityMetrics(sources: TrialJobSources, datasetRef: string, real: ImageSet, generated: ImageSet): Promise<Record<string, number>> {
+  if (generated.count <= QUALITY_K || real.count <= QUALITY_K) return {};
+  try {
+    return qualityMetrics(measureQuality(await sources.loadReferenceNet(datasetRef), real, generated));
+  } catch (error) {
+    console.warn("generated-data quality not measured:", error);
+    return {};
+  }
+}
+
+export async function runTrialJob({ config, trial, sources, onProgress, shouldStop }: TrialJobOptions): Promise<TrainOutcome> {
+  onProgress({ phase: "data", step: 0, totalSteps: config.training.steps });
+  const set = parseDatasetAsset(await sources.loadDataset(config.dataset.ref));
+  const inflated = trial.mixRatio !== "none" && trial.generatedSize > 0;
+  let generatedImages: ImageSet | null = null;
+  if (inflated && config.generated.source === "upload" && config.generated.ref) {
+    generatedImages = parseDatasetAsset(await sources.loadDataset(config.generated.ref));
+  } else if (inflated && config.generated.source === "vae") {
+    const { train } = prepareTrialData(set, config, { mixRatio: "none", generatedSize: 0 });
+    generatedImages = await sources.vaeGeneratedSet(config, train, { onProgress, shouldStop });
+  }
+  const data = prepareTrialData(set, config, trial, generatedImages);
+  const metrics = data.generated ? await generatedQualityMetrics(sources, config.dataset.ref, data.train, data.generated) : {};
+  const outcome = await runTrial({
+    data,
+    config,
+    trial,
+    onProgress: (progress) => onProgress({ ...progress, loss: progress.loss ?? null }),
+    shouldStop,
+  });
+  return {
+    linearProbeAccuracy: outcome.linearProbeAccuracy,
+    knnAccuracy: outcome.knnAccuracy,
+    finalLoss: outcome.finalLoss,
+    lossCurve: outcome.lossCurve,
+    durationMs: Math.round(outcome.durationMs),
+    imagesPerSecond: outcome.imagesPerSecond,
+    realShare: outcome.realShare,
+    metrics,
+  };
+}
