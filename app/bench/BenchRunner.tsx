@@ -19,6 +19,13 @@ export function BenchRunner() {
       setResult(event.data);
       worker.terminate();
     };
+    // A worker that fails to load or throws outside its handler would otherwise leave the page waiting forever.
+    worker.onerror = (event: ErrorEvent) => {
+      const failed = { ok: false, backend, error: event.message || "the benchmark worker failed to start" };
+      window.__benchResult = failed;
+      setResult(failed);
+      worker.terminate();
+    };
     worker.postMessage({
       backend,
       timedSteps: Number(params.get("steps") ?? 5),

@@ -1,0 +1,137 @@
+// `npm run bench:demo`: the README's Quick demo, start to finish, as a user
+// runs it: one headless Chromium presses "Start the quick demo" on the home
+// page, then on the sweep page picks the parallel slots and presses Run.
+// Prints JSON with the wall time of the whole sweep and of every trial (read
+// from the API while it runs). A benchmark, not a test: it asserts nothing.
+// Options (flag, or env; flags win):
+//   --slots / BENCH_DEMO_SLOTS       parallel slots (default: what the page preselects)
+//   --timeout / BENCH_DEMO_TIMEOUT_S give up after this many seconds (14400)
+//   --trials / BENCH_DEMO_TRIALS     stop once this many trials have finished (default: all)
+//   --config / BENCH_DEMO_CONFIG     a JSON sweep config to create instead of pressing the
+//                                    quick-demo button (for quick checks with a tiny sweep)
+//   --webgpu / BENCH_DEMO_WEBGPU     1: expose WebGPU (SwiftShader without a GPU, see
+//                                    ENVIRONMENT.md); default off, as a stock Chromium here
+//   --port / BENCH_DEMO_PORT (3198)  BENCH_BUILD=0, BENCH_SWIFTSHADER=0, CHROMIUM_PATH as for bench:train
+import fs from "node:fs";
+import { describeMachine, ensureBuilt, launchChromium, readOptions, startServer } from "./bench/app.mjs";
+
+const options = readOptions(process.argv.slice(2), {
+  slots: { env: "BENCH_DEMO_SLOTS", fallback: "" },
+  timeout: { env: "BENCH_DEMO_TIMEOUT_S", fallback: "14400" },
+  trials: { env: "BENCH_DEMO_TRIALS", fallback: "" },
+  config: { env: "BENCH_DEMO_CONFIG", fallback: "" },
+  webgpu: { env: "BENCH_DEMO_WEBGPU", fallback: "0" },
+  port: { env: "BENCH_DEMO_PORT", fallback: "3198" },
+});
+const timeoutMs = 1000 * Number(options.timeout);
+const POLL_MS = 1000;
+const TERMINAL = new Set(["done", "failed", "cancelled"]);
+const isSweepPage = (url) => /^\/sweeps\/[A-Za-z0-9_-]+$/.test(url.pathname) && url.pathname !== "/sweeps/new";
+const seconds = (ms) => (ms === null || ms === undefined ? null : Number((ms / 1000).toFixed(1)));
+
+async function getJson(url) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`GET ${url}: ${response.status}`);
+  return response.json();
+}
+
+async function createSweep(page, baseUrl) {
+  if (options.config) {
+    // Same browser context, so the owner cookie lands where the button would have put it.
+    const config = JSON.parse(fs.readFileSync(options.config, "utf8"));
+    const response = await page.request.post(`${baseUrl}/api/sweeps`, { data: { config } });
+    if (response.status() !== 201) throw new Error(`creating the sweep from ${options.config}: ${response.status()} ${await response.text()}`);
+    const { sweep } = await response.json();
+    await page.goto(`${baseUrl}/sweeps/${sweep.id}`);
+  } else {
+    await page.goto(`${baseUrl}/`);
+    await page.getByRole("button", { name: "Start the quick demo" }).click();
+    await page.waitForURL(isSweepPage, { timeout: 60_000 });
+  }
+  return new URL(page.url()).pathname.split("/").pop();
+}
+
+async function main() {
+  ensureBuilt();
+  const server = await startServer({ port: Number(options.port) });
+  const browser = await launchChromium({ webgpu: options.webgpu === "1" });
+  const pageErrors = [];
+  try {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    page.on("pageerror", (error) => pageErrors.push(error.message));
+    const sweepId = await createSweep(page, server.url);
+    const { sweep } = await getJson(`${server.url}/api/sweeps/${sweepId}`);
+
+    const slotPicker = page.getByLabel("Parallel slots");
+    if (options.slots) await slotPicker.selectOption(String(options.slots));
+    const slots = Number(await slotPicker.inputValue());
+    const started = Date.now();
+    await page.getByRole("button", { name: "Run", exact: true }).click();
+
+    // Per trial: when the API first showed it running, and when it first showed it finished.
+    const seen = new Map();
+    let trials = [];
+    let timedOut = false;
+    const stopAfter = options.trials ? Number(options.trials) : Infinity;
+    for (;;) {
+      ({ trials } = await getJson(`${server.url}/api/sweeps/${sweepId}/trials`));
+      const now = Date.now() - started;
+      for (const trial of trials) {
+        const times = seen.get(trial.id) ?? { runningAt: null, finishedAt: null };
+        if (trial.status === "running" && times.runningAt === null) times.runningAt = now;
+        if (TERMINAL.has(trial.status) && times.finishedAt === null) {
+          times.finishedAt = now;
+          console.error(`[bench:demo] trial ${trial.orderIndex} ${trial.status} at ${seconds(now)} s (${trial.backend ?? "?"})`);
+        }
+        seen.set(trial.id, times);
+      }
+      const finished = trials.filter((trial) => TERMINAL.has(trial.status)).length;
+      if (finished === trials.length || finished >= stopAfter) break;
+      if (now > timeoutMs) {
+        timedOut = true;
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+    const totalMs = Date.now() - started;
+    const finished = trials.filter((trial) => TERMINAL.has(trial.status));
+    return {
+      machine: describeMachine({ browser: `Chromium ${browser.version()}` }),
+      sweepId,
+      sweep: { name: sweep.name, trials: trials.length, training: sweep.config?.training, dataset: sweep.config?.dataset, encoder: sweep.config?.encoder },
+      slots,
+      webgpuExposed: options.webgpu === "1",
+      backends: [...new Set(finished.map((trial) => trial.backend).filter(Boolean))],
+      totalSeconds: seconds(totalMs),
+      complete: finished.length === trials.length,
+      timedOut,
+      counts: Object.fromEntries([...new Set(trials.map((t) => t.status))].map((s) => [s, trials.filter((t) => t.status === s).length])),
+      trials: trials.map((trial) => {
+        const times = seen.get(trial.id) ?? {};
+        return {
+          orderIndex: trial.orderIndex,
+          augValue: trial.augValue,
+          mixRatio: trial.mixRatio,
+          status: trial.status,
+          backend: trial.backend,
+          // What the worker measured (data, training and evaluation) ...
+          durationSeconds: seconds(trial.durationMs),
+          // ... and what the API saw, to within the 1 s poll.
+          startedAtSeconds: seconds(times.runningAt),
+          finishedAtSeconds: seconds(times.finishedAt),
+          imagesPerSecond: trial.imagesPerSec,
+          linearAcc: trial.linearAcc,
+          knnAcc: trial.knnAcc,
+          error: trial.lastError ?? undefined,
+        };
+      }),
+      pageErrors: pageErrors.slice(0, 10),
+    };
+  } finally {
+    await browser.close();
+    server.stop();
+  }
+}
+
+console.log(JSON.stringify(await main(), null, 2));

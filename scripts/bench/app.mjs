@@ -1,0 +1,139 @@
+// What `npm run bench:train` and `npm run bench:demo` share: a production
+// build of the app, a `next start` on a scratch SQLite database, headless
+// Debian Chromium, options from flags or the environment, and the machine's
+// description.
+import { spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { chromium } from "@playwright/test";
+
+export const root = path.resolve(import.meta.dirname, "..", "..");
+
+/**
+ * `--name value` (or `--name=value`) beats the environment variable beats the
+ * default. A bare `--flag` reads as "1".
+ */
+export function readOptions(argv, specs) {
+  const flags = new Map();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (!arg.startsWith("--")) throw new Error(`unexpected argument ${arg}`);
+    const eq = arg.indexOf("=");
+    if (eq > 0) flags.set(arg.slice(2, eq), arg.slice(eq + 1));
+    else if (argv[i + 1] !== undefined && !argv[i + 1].startsWith("--")) flags.set(arg.slice(2), argv[++i]);
+    else flags.set(arg.slice(2), "1");
+  }
+  const unknown = [...flags.keys()].filter((key) => !(key in specs));
+  if (unknown.length > 0) throw new Error(`unknown option --${unknown[0]} (known: ${Object.keys(specs).map((k) => `--${k}`).join(" ")})`);
+  const options = {};
+  for (const [key, { env, fallback }] of Object.entries(specs)) {
+    const raw = flags.get(key) ?? (env ? process.env[env] : undefined);
+    options[key] = raw === undefined || raw === "" ? fallback : raw;
+  }
+  return options;
+}
+
+export const list = (value) =>
+  String(value)
+    .split(",")
+    .map((item) => item.trim())
+    .filter(Boolean);
+
+const SOURCES = ["app", "lib", "prisma", "public", "instrumentation.ts", "next.config.js", "package.json"];
+
+function newestMtime(entry) {
+  const full = path.join(root, entry);
+  if (!fs.existsSync(full)) return 0;
+  const stat = fs.statSync(full);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = stat.mtimeMs;
+  for (const child of fs.readdirSync(full)) {
+    if (child === "generated" || child === "node_modules") continue;
+    newest = Math.max(newest, newestMtime(path.join(entry, child)));
+  }
+  return newest;
+}
+
+/** Builds the app when there is no build or a source is newer than it (as `npm start` does); BENCH_BUILD=0 never builds. */
+export function ensureBuilt() {
+  const buildId = path.join(root, ".next", "BUILD_ID");
+  const built = fs.existsSync(buildId) ? fs.statSync(buildId).mtimeMs : 0;
+  if (process.env.BENCH_BUILD === "0" && built > 0) return;
+  if (built > 0 && Math.max(...SOURCES.map(newestMtime)) <= built) return;
+  console.error("[bench] building the app (no build, or sources changed)...");
+  const result = spawnSync("npx", ["next", "build"], { cwd: root, stdio: ["ignore", 2, 2], env: { NEXT_TELEMETRY_DISABLED: "1", ...process.env } });
+  if (result.status !== 0) throw new Error(`next build failed (exit ${result.status})`);
+}
+
+/** `next start` on a fresh SQLite file in a temp directory; stop() kills the process group and removes the directory. */
+export async function startServer({ port, readyPath = "/api/sweeps" }) {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), "inflation-lab-bench-"));
+  const log = [];
+  const server = spawn("npx", ["next", "start", "-p", String(port)], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: `file:${path.join(work, "bench.db")}`, NEXT_TELEMETRY_DISABLED: "1" },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  const keep = (chunk) => {
+    log.push(String(chunk));
+    if (log.length > 200) log.shift();
+  };
+  server.stdout.on("data", keep);
+  server.stderr.on("data", keep);
+  const stop = () => {
+    try {
+      process.kill(-server.pid, "SIGTERM");
+    } catch {
+      // already gone
+    }
+    fs.rmSync(work, { recursive: true, force: true });
+  };
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 240; i++) {
+    if (server.exitCode !== null) break;
+    try {
+      const response = await fetch(`${url}${readyPath}`);
+      if (response.ok) return { url, stop, log };
+    } catch {
+      // not up yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  stop();
+  throw new Error(`the app did not start on port ${port}:\n${log.join("").slice(-2000)}`);
+}
+
+export const BASE_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"];
+
+/**
+ * WebGPU without a GPU goes through SwiftShader (ENVIRONMENT.md); with
+ * BENCH_SWIFTSHADER=0 a real GPU is used when present.
+ */
+export function webGpuArgs() {
+  return [
+    "--enable-unsafe-webgpu",
+    "--enable-features=Vulkan",
+    ...(process.env.BENCH_SWIFTSHADER === "0" ? [] : ["--use-webgpu-adapter=swiftshader", "--use-angle=swiftshader"]),
+  ];
+}
+
+export function launchChromium({ webgpu }) {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: [...BASE_ARGS, ...(webgpu ? webGpuArgs() : [])],
+  });
+}
+
+export function describeMachine(extra = {}) {
+  const cpus = os.cpus();
+  return {
+    cpu: cpus[0]?.model ?? "unknown",
+    cores: cpus.length,
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+    node: process.version,
+    ...extra,
+  };
+}
