@@ -31,6 +31,8 @@ const CASES: Case[] = [
   { size: [9, 9], kernel: [2, 2], stride: 3, pad: 0, channels: [2, 2] },
   { size: [8, 8], kernel: [4, 4], stride: 2, pad: 1, channels: [3, 2] },
   { size: [5, 5], kernel: [1, 1], stride: 2, pad: 0, channels: [2, 3] },
+  // Padding wider than the image: every tap reads padding somewhere, so db cannot ride along in dW.
+  { size: [4, 4], kernel: [3, 3], stride: 1, pad: 2, channels: [2, 2] },
 ];
 
 const MODES: ConvGradientOptions[] = [

@@ -78,8 +78,9 @@ export function convLayer(
   const gradients = (dy: tf.Tensor4D, xs: tf.Tensor4D, ws: tf.Tensor4D, ys: tf.Tensor4D) => {
     const dz: tf.Tensor4D = relu ? tf.mul(dy, tf.step(ys)) : dy;
     const dx = needInputGradient ? inputGradient(dz, ws, xs.shape, stride, pad, modes.inputGradient) : tf.zerosLike(xs);
-    const dw = filterGradient(xs, dz, ws.shape, stride, pad, modes.filterGradient);
-    return { dx, dw, db: tf.sum(dz, [0, 1, 2]) };
+    if (!bias) return { dx, dw: filterGradient(xs, dz, ws.shape, stride, pad, modes.filterGradient), db: null };
+    const { dw, db } = filterAndBiasGradient(xs, dz, ws.shape, stride, pad, modes.filterGradient);
+    return { dx, dw, db };
   };
 
   // customGrad passes inputs and the save function as one untyped rest list.
@@ -93,7 +94,7 @@ export function convLayer(
         gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
           const [xSaved, wSaved, ySaved] = saved as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
           const { dx, dw, db } = gradients(dy as tf.Tensor4D, xSaved, wSaved, ySaved);
-          return [dx, dw, db];
+          return [dx, dw, db as tf.Tensor1D];
         },
       };
     });
@@ -143,35 +144,73 @@ export function filterGradient(
 ): tf.Tensor4D {
   return tf.tidy(() => {
     if (mode === "im2col") return im2colFilterGradient(x, dy, filterShape, stride, pad);
-    return dilatedFilterGradient(x, dy, filterShape, stride, pad);
+    return dilatedFilterGradient(x, dy, filterShape, stride, pad, false).dw;
   });
 }
 
+/** dW and db together; the dilated path gets db almost free from the same conv (see below). */
+export function filterAndBiasGradient(
+  x: tf.Tensor4D,
+  dy: tf.Tensor4D,
+  filterShape: [number, number, number, number],
+  stride: number,
+  pad: number,
+  mode: FilterGradientMode = DEFAULT_CONV_GRADIENTS.filterGradient,
+): { dw: tf.Tensor4D; db: tf.Tensor1D } {
+  return tf.tidy(() => {
+    if (mode === "im2col") return { dw: im2colFilterGradient(x, dy, filterShape, stride, pad), db: tf.sum<tf.Tensor1D>(dy, [0, 1, 2]) };
+    return dilatedFilterGradient(x, dy, filterShape, stride, pad, true) as { dw: tf.Tensor4D; db: tf.Tensor1D };
+  });
+}
+
+/** A kernel tap that every output reads from inside the image (no padding), per axis; null if none. */
+function interiorTap(kernel: number, size: number, outSize: number, stride: number, pad: number): number | null {
+  for (let k = pad; k < kernel; k++) if (stride * (outSize - 1) + k - pad <= size - 1) return k;
+  return null;
+}
+
+/**
+ * dW as a dilated conv of x^T with dy^T (see the file comment). With
+ * `withBias`, db = sum(dy) rides along as one extra "channel" of ones in
+ * x^T: at a tap that never reads padding, that row's result is exactly the
+ * sum of dy. One more row of a conv whose rows are the input channels costs
+ * far less than wasm's reduction over axes [0, 1, 2], which transposes dy
+ * first.
+ */
 function dilatedFilterGradient(
   x: tf.Tensor4D,
   dy: tf.Tensor4D,
   filterShape: [number, number, number, number],
   stride: number,
   pad: number,
-): tf.Tensor4D {
-  const [kh, kw] = filterShape;
-  const [, height, width] = x.shape;
+  withBias: boolean,
+): { dw: tf.Tensor4D; db: tf.Tensor1D | null } {
+  const [kh, kw, inChannels] = filterShape;
+  const [batch, height, width] = x.shape;
   const [, outHeight, outWidth] = dy.shape;
   // Bottom/right padding chosen so the result is exactly kh x kw.
   let padBottom = kh - height - pad + stride * (outHeight - 1);
   let padRight = kw - width - pad + stride * (outWidth - 1);
-  // With little padding the last rows/columns never reach an output: drop them.
-  let used = x;
+  let xT: tf.Tensor4D = tf.transpose(x, [3, 1, 2, 0]);
+  // With little padding the last rows/columns never reach an output: drop them (after the
+  // transpose, where each kept run is a whole batch row, not a single channel value).
   if (padBottom < 0 || padRight < 0) {
-    used = tf.slice(x, [0, 0, 0, 0], [-1, height + Math.min(0, padBottom), width + Math.min(0, padRight), -1]);
+    xT = tf.slice(xT, [0, 0, 0, 0], [-1, height + Math.min(0, padBottom), width + Math.min(0, padRight), -1]);
     padBottom = Math.max(0, padBottom);
     padRight = Math.max(0, padRight);
   }
-  const xT = tf.transpose(used, [3, 1, 2, 0]);
+  const tapY = withBias ? interiorTap(kh, height, outHeight, stride, pad) : null;
+  const tapX = withBias ? interiorTap(kw, width, outWidth, stride, pad) : null;
+  const biasRow = tapY !== null && tapX !== null;
+  if (biasRow) xT = tf.concat([xT, tf.ones([1, xT.shape[1], xT.shape[2], batch])], 0);
   const dyT = tf.transpose(dy, [1, 2, 0, 3]);
   const explicit: Pad4 = [[0, 0], [pad, padBottom], [pad, padRight], [0, 0]];
-  const grad = tf.conv2d(xT, dyT, 1, explicit, "NHWC", stride);
-  return tf.transpose(grad, [1, 2, 0, 3]);
+  const grad = tf.conv2d(xT, dyT, 1, explicit, "NHWC", stride); // [Ci (+1), kh, kw, Co]
+  if (!biasRow) return { dw: tf.transpose(grad, [1, 2, 0, 3]), db: withBias ? tf.sum<tf.Tensor1D>(dy, [0, 1, 2]) : null };
+  const outChannels = dy.shape[3];
+  const weights = tf.slice(grad, [0, 0, 0, 0], [inChannels, kh, kw, outChannels]);
+  const db = tf.reshape<tf.Rank.R1>(tf.slice(grad, [inChannels, tapY, tapX, 0], [1, 1, 1, outChannels]), [outChannels]);
+  return { dw: tf.transpose(weights, [1, 2, 0, 3]), db };
 }
 
 /** Columns [B*Ho*Wo, K*K*Ci] of x for a K x K, stride s, pad p conv (the kernel's [ky, kx, ci] order). */
