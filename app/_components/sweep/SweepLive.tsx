@@ -2,6 +2,7 @@
 import { useState } from "react";
 import type { StatusCounts } from "@/lib/queue/status";
 import { isSweepFinished } from "@/lib/queue/status";
+import { estimateSweepEta } from "@/lib/queue/eta";
 import type { TrialView } from "@/lib/repo/views";
 import type { SweepConfig } from "@/lib/sweep/schema";
 import { StatusBar } from "../StatusBar";
@@ -33,12 +34,10 @@ interface Props {
 
 const POLL_MS = 2000;
 
-/** Remaining time from the mean duration of finished trials and the number now running in parallel. */
-function estimateRemaining(trials: TrialView[], counts: StatusCounts): number | null {
-  const durations = trials.filter((t) => t.durationMs !== null).map((t) => t.durationMs!);
-  if (durations.length === 0 || counts.queued + counts.running === 0) return null;
-  const mean = durations.reduce((a, b) => a + b, 0) / durations.length;
-  return (mean * (counts.queued + counts.running)) / Math.max(counts.running, 1);
+function etaTitle(eta: ReturnType<typeof estimateSweepEta>): string {
+  const step = eta.secondsPerStep === null ? "" : `${(eta.secondsPerStep * 1000).toFixed(0)} ms per step`;
+  const fixed = eta.overheadSeconds === null ? "evaluation time not measured yet" : `${eta.overheadSeconds.toFixed(0)} s data + evaluation per trial`;
+  return `${step}, ${fixed}, ${eta.parallel} trial${eta.parallel === 1 ? "" : "s"} running at once`;
 }
 
 export function SweepLive({ initial, pollUrl, config, initialView, exportBase, owner }: Props) {
@@ -47,7 +46,8 @@ export function SweepLive({ initial, pollUrl, config, initialView, exportBase, o
   const { data, error, refresh } = usePolling<TrialsPayload>(pollUrl, initial, POLL_MS);
   const { counts, trials } = data;
   const finished = isSweepFinished(counts);
-  const remaining = estimateRemaining(trials, counts);
+  const eta = estimateSweepEta(trials, counts, config.training);
+  const remaining = eta.remainingMs;
   const percentDone = counts.total === 0 ? 0 : Math.round((100 * (counts.done + counts.failed + counts.cancelled)) / counts.total);
 
   async function trialAction(trial: TrialView, action: "cancel" | "requeue") {
@@ -77,7 +77,11 @@ export function SweepLive({ initial, pollUrl, config, initialView, exportBase, o
         <StatusBar counts={counts} label="Sweep progress" />
         <p className="muted small" aria-live="polite">
           {finished ? "Sweep finished." : `${percentDone}% finished`}
-          {!finished && remaining !== null ? ` · about ${duration(remaining)} left at the current pace` : ""}
+          {!finished && remaining !== null ? (
+            <span data-testid="sweep-eta" title={etaTitle(eta)}>
+              {` · about ${duration(remaining)} left at the current pace`}
+            </span>
+          ) : null}
           {!finished && counts.running === 0 && counts.queued > 0 ? " · waiting for a worker to claim trials" : ""}
           {error ? <span className="error"> · live updates paused ({error})</span> : null}
         </p>
