@@ -2,7 +2,10 @@
 // runs it: one headless Chromium presses "Start the quick demo" on the home
 // page, then on the sweep page picks the parallel slots and presses Run.
 // Prints JSON with the wall time of the whole sweep and of every trial (read
-// from the API while it runs). A benchmark, not a test: it asserts nothing.
+// from the API while it runs), and how responsive the page stayed while it
+// trained: the gaps between animation frames on the page's main thread, long
+// tasks (> 50 ms), and the time from a click on a control to the next painted
+// frame. A benchmark, not a test: it asserts nothing.
 // Options (flag, or env; flags win):
 //   --slots / BENCH_DEMO_SLOTS       parallel slots (default: what the page preselects)
 //   --timeout / BENCH_DEMO_TIMEOUT_S give up after this many seconds (14400)
@@ -33,6 +36,62 @@ async function getJson(url) {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`GET ${url}: ${response.status}`);
   return response.json();
+}
+
+function percentiles(values) {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q) => Number(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))].toFixed(1));
+  return { samples: sorted.length, p50: at(0.5), p95: at(0.95), p99: at(0.99), max: Number(sorted[sorted.length - 1].toFixed(1)) };
+}
+
+/** Records every animation-frame gap and long task on the page's main thread from now on. */
+async function startResponsivenessProbe(page) {
+  await page.evaluate(() => {
+    const gaps = [];
+    const longTasks = [];
+    let last = performance.now();
+    const frame = (now) => {
+      gaps.push(now - last);
+      last = now;
+      requestAnimationFrame(frame);
+    };
+    requestAnimationFrame(frame);
+    try {
+      new PerformanceObserver((list) => list.getEntries().forEach((entry) => longTasks.push(entry.duration))).observe({ type: "longtask", buffered: false });
+    } catch {
+      // longtask entries unsupported: frame gaps still tell
+    }
+    const stats = (values) => {
+      if (values.length === 0) return null;
+      const sorted = [...values].sort((a, b) => a - b);
+      const at = (q) => Number(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))].toFixed(1));
+      return { samples: sorted.length, p50: at(0.5), p95: at(0.95), p99: at(0.99), max: Number(sorted[sorted.length - 1].toFixed(1)) };
+    };
+    window.__probe = {
+      summary: () => ({
+        frameGapMs: stats(gaps),
+        framesOver50ms: gaps.filter((gap) => gap > 50).length,
+        longTasks: longTasks.length,
+        longTaskTotalMs: Number(longTasks.reduce((a, b) => a + b, 0).toFixed(0)),
+        longestTaskMs: longTasks.length ? Number(Math.max(...longTasks).toFixed(0)) : 0,
+      }),
+    };
+  });
+}
+
+/**
+ * A real input event (a mouse click on the page heading, harmless) through
+ * the browser's input pipeline, until the page has painted the next frame:
+ * what a user feels when the main thread is busy. Includes a few ms of
+ * DevTools-protocol round trip.
+ */
+async function clickToPaintMs(page) {
+  const box = await page.locator("h1").first().boundingBox();
+  const begin = performance.now();
+  await page.mouse.click((box?.x ?? 10) + 5, (box?.y ?? 10) + 5);
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => resolve(null))));
+  return performance.now() - begin;
 }
 
 async function createSweep(page, baseUrl) {
@@ -68,6 +127,8 @@ async function main() {
     const slots = Number(await slotPicker.inputValue());
     const started = Date.now();
     await page.getByRole("button", { name: "Run", exact: true }).click();
+    await startResponsivenessProbe(page);
+    const clickLatencies = [];
 
     // Per trial: when the API first showed it running, and when it first showed it finished.
     const seen = new Map();
@@ -88,6 +149,7 @@ async function main() {
       }
       const finished = trials.filter((trial) => TERMINAL.has(trial.status)).length;
       if (finished === trials.length || finished >= stopAfter) break;
+      if (trials.some((trial) => trial.status === "running")) clickLatencies.push(await clickToPaintMs(page));
       if (now > timeoutMs) {
         timedOut = true;
         break;
@@ -95,6 +157,7 @@ async function main() {
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
     const totalMs = Date.now() - started;
+    const responsiveness = { ...(await page.evaluate(() => window.__probe.summary())), clickToPaintMs: percentiles(clickLatencies) };
     const finished = trials.filter((trial) => TERMINAL.has(trial.status));
     return {
       machine: describeMachine({ browser: `Chromium ${browser.version()}` }),
@@ -126,6 +189,7 @@ async function main() {
           error: trial.lastError ?? undefined,
         };
       }),
+      responsiveness,
       pageErrors: pageErrors.slice(0, 10),
     };
   } finally {

@@ -18,6 +18,7 @@
 //   --node-backends / BENCH_NODE_BACKENDS  wasm,cpu,webgpu
 //   --steps / BENCH_STEPS (timed steps, 5)  --batch / BENCH_BATCH (sweep default)
 //   --threads / BENCH_THREADS (PyTorch and node wasm; default: all cores)
+//   --profile / BENCH_PROFILE (1: one more step per entry under tf.profile, kernel times by name)
 //   --reference / BENCH_REFERENCE (0 skips PyTorch)  --python / BENCH_PYTHON (/usr/bin/python3)
 //   --port / BENCH_PORT (3199)  --timeout / BENCH_TIMEOUT_S (per entry, 900)
 //   BENCH_SWIFTSHADER=0 (use a real GPU for WebGPU), BENCH_BUILD=0 (never rebuild),
@@ -37,6 +38,7 @@ const options = readOptions(process.argv.slice(2), {
   batch: { env: "BENCH_BATCH", fallback: "" },
   threads: { env: "BENCH_THREADS", fallback: String(os.cpus().length) },
   reference: { env: "BENCH_REFERENCE", fallback: "1" },
+  profile: { env: "BENCH_PROFILE", fallback: "0" },
   python: { env: "BENCH_PYTHON", fallback: "/usr/bin/python3" },
   port: { env: "BENCH_PORT", fallback: "3199" },
   timeout: { env: "BENCH_TIMEOUT_S", fallback: "900" },
@@ -114,6 +116,7 @@ async function benchNode() {
   for (const backend of backendsFor("node")) {
     const args = [path.join(root, "scripts", "bench", "node-step.mjs"), "--backend", backend, "--steps", String(steps), "--threads", String(threads)];
     if (batch) args.push("--batch", String(batch));
+    if (options.profile === "1") args.push("--profile", "1");
     console.error(`[bench] node ${backend}...`);
     try {
       results.push(entry("node", backend, lastJsonLine(await runProcess(process.execPath, args, { env, timeout: timeoutMs }))));
@@ -136,7 +139,7 @@ async function benchBrowser() {
       console.error(`[bench] browser ${backend}...`);
       const page = await browser.newPage();
       try {
-        const query = new URLSearchParams({ backend, steps: String(steps), ...(batch ? { batch: String(batch) } : {}) });
+        const query = new URLSearchParams({ backend, steps: String(steps), ...(batch ? { batch: String(batch) } : {}), ...(options.profile === "1" ? { profile: "1" } : {}) });
         await page.goto(`${server.url}/bench?${query}`);
         const handle = await page.waitForFunction(() => window.__benchResult, null, { timeout: timeoutMs, polling: 500 });
         results.push(entry("browser", backend, await handle.jsonValue()));
@@ -151,6 +154,17 @@ async function benchBrowser() {
     server.stop();
   }
   return { results, browser: `Chromium ${browserVersion}` };
+}
+
+/**
+ * What the app's calibration (lib/worker/calibration.ts) would pick in this browser: the fastest measured
+ * browser entry. The app measures at each sweep's own shapes; at the default shapes this is the same step.
+ */
+function calibrationChoice(entries) {
+  const measured = entries.filter((entry) => entry.runtime === "browser" && entry.msPerStep);
+  if (measured.length === 0) return null;
+  const best = measured.reduce((a, b) => (b.msPerStep < a.msPerStep ? b : a));
+  return { chosen: best.backend, msPerStep: best.msPerStep, rule: "fastest browser entry at the default shapes", candidates: measured.map((e) => e.backend) };
 }
 
 const ratio = (ms, reference) => (ms && reference?.msPerStep ? Number((ms / reference.msPerStep).toFixed(2)) : null);
@@ -177,8 +191,7 @@ console.log(
       steps,
       batchSize: batch ?? results.find((r) => r.batchSize)?.batchSize ?? null,
       threads,
-      // Chosen by another change (which backend the app should train on here); null until then.
-      calibration: null,
+      calibration: calibrationChoice(results),
       reference,
       results,
     },

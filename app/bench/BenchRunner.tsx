@@ -31,6 +31,7 @@ export function BenchRunner() {
       timedSteps: Number(params.get("steps") ?? 5),
       batchSize: params.get("batch") ? Number(params.get("batch")) : undefined,
       datasetUrl: datasetUrlFor("builtin:mnist"),
+      profile: params.get("profile") === "1",
     });
     return () => worker.terminate();
   }, []);

@@ -24,6 +24,39 @@ export interface StepBenchmark {
   msPerStep: number;
   /** Source images per second (each is seen as two augmented views). */
   imagesPerSecond: number;
+  profile?: StepProfile;
+}
+
+/** One profiled step: kernel time by kernel name, largest first (GPU backends may not time kernels: null). */
+export interface StepProfile {
+  kernelCount: number;
+  kernelMsTotal: number | null;
+  wallMs: number;
+  kernels: { name: string; calls: number; ms: number | null }[];
+}
+
+async function profileStep(step: () => Promise<void>): Promise<StepProfile> {
+  const started = performance.now();
+  const info = await tf.profile(step);
+  const wallMs = performance.now() - started;
+  const byName = new Map<string, { calls: number; ms: number | null }>();
+  for (const kernel of info.kernels) {
+    const ms = typeof kernel.kernelTimeMs === "number" ? kernel.kernelTimeMs : null;
+    const entry = byName.get(kernel.name) ?? { calls: 0, ms: 0 };
+    entry.calls++;
+    entry.ms = entry.ms === null || ms === null ? null : entry.ms + ms;
+    byName.set(kernel.name, entry);
+  }
+  const kernels = [...byName.entries()].map(([name, entry]) => ({ name, calls: entry.calls, ms: entry.ms === null ? null : Number(entry.ms.toFixed(2)) }));
+  kernels.sort((a, b) => (b.ms ?? 0) - (a.ms ?? 0));
+  const timed = kernels.every((kernel) => kernel.ms !== null);
+  return {
+    kernelCount: info.kernels.length,
+    // "unnamed scope" entries are custom-gradient ops whose inner kernels are listed too.
+    kernelMsTotal: timed ? Number(kernels.filter((k) => k.name !== "unnamed scope").reduce((a, k) => a + (k.ms as number), 0).toFixed(1)) : null,
+    wallMs: Number(wallMs.toFixed(1)),
+    kernels,
+  };
 }
 
 export async function benchmarkTrainingStep(options: {
@@ -34,6 +67,8 @@ export async function benchmarkTrainingStep(options: {
   batchSize?: number;
   /** Called after every step with its wall time (calibration stops a backend that is clearly losing). */
   onStep?: (ms: number, phase: "warmup" | "timed") => void;
+  /** Also run one more step under tf.profile and report where its time went, per kernel. */
+  profile?: boolean;
 }): Promise<StepBenchmark> {
   const { images, config } = options;
   const warmupSteps = options.warmupSteps ?? 2;
@@ -65,7 +100,9 @@ export async function benchmarkTrainingStep(options: {
     const started = performance.now();
     for (let i = 0; i < timedSteps; i++) await timed("timed");
     const msPerStep = (performance.now() - started) / timedSteps;
+    const profile = options.profile ? await profileStep(step) : undefined;
     return {
+      ...(profile ? { profile } : {}),
       backend: tf.getBackend(),
       batchSize,
       inputShape,

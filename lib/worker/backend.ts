@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import "@tensorflow/tfjs-backend-webgl";
 import "@tensorflow/tfjs-backend-webgpu";
-import { setThreadsCount, setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
+import { getThreadsCount, setThreadsCount, setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import type { Environment } from "@/lib/queue/schemas";
 import { describeWebGpuAdapter } from "./adapter";
 import { loadThreadFactory, withThreadFactory } from "./wasm-threads";
@@ -34,8 +34,25 @@ async function configureWasm(threads: number | undefined): Promise<void> {
     });
   }
   wasmThreads = threadFactory ? wanted : 1;
-  if (wasmThreads > 1) setThreadsCount(wasmThreads);
-  else tf.env().set("WASM_HAS_MULTITHREAD_SUPPORT", false);
+  if (wasmThreads > 1) {
+    setThreadsCount(wasmThreads);
+    allowThreadsPerLogicalCore(wasmThreads);
+  } else {
+    tf.env().set("WASM_HAS_MULTITHREAD_SUPPORT", false);
+  }
+}
+
+/**
+ * The wasm backend caps its thread pool at navigator.hardwareConcurrency / 2
+ * (it assumes two hyper-threads per core), read once when its module starts:
+ * one thread on a 2-core machine, whatever setThreadsCount asked. This
+ * worker's own navigator reports enough cores for the threads it was given
+ * (the page already divided the cores among its slots).
+ */
+function allowThreadsPerLogicalCore(threads: number): void {
+  const nav = globalThis.navigator as Navigator | undefined;
+  if (!nav || (nav.hardwareConcurrency ?? 0) >= 2 * threads) return;
+  Object.defineProperty(nav, "hardwareConcurrency", { value: 2 * threads, configurable: true });
 }
 
 function startBackend(name: BackendName): Promise<boolean> {
@@ -45,9 +62,9 @@ function startBackend(name: BackendName): Promise<boolean> {
 
 async function wasmRuntime(): Promise<string> {
   const simd = await Promise.resolve(tf.env().getAsync("WASM_HAS_SIMD_SUPPORT")).catch(() => false);
-  const threaded = await Promise.resolve(tf.env().getAsync("WASM_HAS_MULTITHREAD_SUPPORT")).catch(() => false);
-  const features = [simd ? "simd" : "no simd", threaded && (wasmThreads ?? 1) > 1 ? `${wasmThreads} threads` : "1 thread"];
-  return `browser wasm (${features.join(", ")})`;
+  // What the backend actually runs with (its thread pool), not what was asked for.
+  const threads = getThreadsCount();
+  return `browser wasm (${simd ? "simd" : "no simd"}, ${threads} thread${threads === 1 ? "" : "s"})`;
 }
 
 /**

@@ -14,6 +14,7 @@ interface BenchRequest {
   timedSteps: number;
   batchSize?: number;
   datasetUrl: string;
+  profile?: boolean;
 }
 
 scope.onmessage = async (event: MessageEvent<BenchRequest>) => {
@@ -22,7 +23,7 @@ scope.onmessage = async (event: MessageEvent<BenchRequest>) => {
     const environment = await selectBackend([request.backend]);
     const config = sweepConfigSchema.parse({});
     const images = parseDatasetAsset(await loadDatasetBytes(request.datasetUrl));
-    const result = await benchmarkTrainingStep({ images, config, timedSteps: request.timedSteps, batchSize: request.batchSize });
+    const result = await benchmarkTrainingStep({ images, config, timedSteps: request.timedSteps, batchSize: request.batchSize, profile: request.profile });
     scope.postMessage({ ok: true, ...result, environment });
   } catch (error) {
     scope.postMessage({ ok: false, backend: request.backend, error: (error as Error).message });

@@ -2,7 +2,7 @@
 // backend, for `npm run bench:train` (which starts one process per backend, so
 // that no backend's global state or threads leak into the next). Prints the
 // result as the last line of stdout, as JSON.
-//   node scripts/bench/node-step.mjs --backend wasm|cpu|webgpu [--steps N] [--batch N] [--threads N]
+//   node scripts/bench/node-step.mjs --backend wasm|cpu|webgpu [--steps N] [--batch N] [--threads N] [--profile 1]
 // webgpu needs the optional `webgpu` npm package (Dawn for Node), which this
 // project never installs; without it the entry reports why. BENCH_WEBGPU_MODULE
 // names another copy (a specifier or a path to its index.js). Dawn picks its
@@ -82,6 +82,7 @@ async function main() {
     config: sweepConfigSchema.parse({}),
     timedSteps: args.has("steps") ? Number(args.get("steps")) : undefined,
     batchSize: args.has("batch") ? Number(args.get("batch")) : undefined,
+    profile: args.get("profile") === "1",
   });
   return { ok: true, ...result, environment };
 }

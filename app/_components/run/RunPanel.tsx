@@ -122,7 +122,12 @@ export function RunPanel({ sweepId, datasetRef, workload }: { sweepId: string; d
   const slots = useRef<TrainingSlot[]>([]);
   const stopped = useRef(false);
 
-  useEffect(() => setChoice(storedChoice()), []);
+  useEffect(() => {
+    setChoice(storedChoice());
+    // One slot per core: on wasm, two single-threaded slots train about 1.5x more steps per second than
+    // one slot with two threads (measured on 2 cores: 2 x 185 ms vs 140 ms per step).
+    setSlotCount(Math.min(MAX_SLOTS, Math.max(1, navigator.hardwareConcurrency || 1)));
+  }, []);
 
   useEffect(() => {
     const onPageHide = () => slots.current.forEach((slot) => slot.releaseOnUnload());
