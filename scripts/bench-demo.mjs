@@ -123,6 +123,8 @@ async function main() {
     const { sweep } = await getJson(`${server.url}/api/sweeps/${sweepId}`);
 
     const slotPicker = page.getByLabel("Parallel slots");
+    // The page preselects one slot per core (at most 4) once it has hydrated: wait for that.
+    await page.waitForFunction(() => document.querySelector("#slot-count")?.value === String(Math.min(4, Math.max(1, navigator.hardwareConcurrency || 1))));
     if (options.slots) await slotPicker.selectOption(String(options.slots));
     const slots = Number(await slotPicker.inputValue());
     const started = Date.now();

@@ -1,8 +1,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import type { Environment } from "@/lib/queue/schemas";
-import { TrialCancelledError } from "@/lib/train";
 import type { FromWorker, ToWorker } from "@/lib/worker/protocol";
-import { runTrialJob } from "@/lib/worker/trial-job";
+import { answerStart } from "@/lib/worker/trial-job";
 import { selectNodeBackend, type NodeBackendName } from "./backend";
 import { httpTrialSources } from "./sources";
 
@@ -36,28 +35,7 @@ function ensureBackend(): Promise<Environment> {
 
 const post = (message: FromWorker) => port.postMessage(message);
 
-async function start(message: Extract<ToWorker, { type: "start" }>): Promise<void> {
-  const { jobId } = message;
-  try {
-    const env = await ensureBackend();
-    post({ type: "backend", environment: env });
-    const outcome = await runTrialJob({
-      config: message.config,
-      trial: message.trial,
-      sources,
-      onProgress: (progress) => post({ type: "progress", jobId, progress }),
-      shouldStop: () => cancelled.has(jobId),
-    });
-    post({ type: "result", jobId, environment: env, outcome });
-  } catch (error) {
-    const wasCancelled = error instanceof TrialCancelledError || cancelled.has(jobId);
-    post({ type: "error", jobId, message: error instanceof Error ? error.message : String(error), cancelled: wasCancelled });
-  } finally {
-    cancelled.delete(jobId);
-  }
-}
-
 port.on("message", (message: ToWorker) => {
-  if (message.type === "start") void start(message);
+  if (message.type === "start") void answerStart(message, { ensureBackend, post, cancelled, sources });
   else if (message.type === "cancel") cancelled.add(message.jobId);
 });

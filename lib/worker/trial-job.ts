@@ -1,11 +1,11 @@
-import type { Progress } from "@/lib/queue/schemas";
+import type { Environment, Progress } from "@/lib/queue/schemas";
 import { measureQuality, QUALITY_K, qualityMetrics } from "@/lib/quality/quality";
 import type { ReferenceNet } from "@/lib/quality/reference";
 import type { SweepConfig } from "@/lib/sweep/schema";
-import { parseDatasetAsset, prepareTrialData, runTrial } from "@/lib/train";
+import { parseDatasetAsset, prepareTrialData, runTrial, TrialCancelledError } from "@/lib/train";
 import type { ImageSet } from "@/lib/train/dataset";
 import type { GeneratorRunOptions } from "./generator";
-import type { TrainOutcome, TrialToRun } from "./protocol";
+import type { FromWorker, ToWorker, TrainOutcome, TrialToRun } from "./protocol";
 
 /**
  * One claimed trial from its config to its outcome: load the data, get the
@@ -74,4 +74,36 @@ export async function runTrialJob({ config, trial, sources, onProgress, shouldSt
     realShare: outcome.realShare,
     metrics,
   };
+}
+
+/**
+ * A worker's answer to one "start" message, the same in a Web Worker and a
+ * Node worker thread: start the backend (once), run the job, post progress
+ * and the result or the error. How the backend was chosen travels with the
+ * environment of every result.
+ */
+export async function answerStart(
+  message: Extract<ToWorker, { type: "start" }>,
+  worker: { ensureBackend: () => Promise<Environment>; post: (message: FromWorker) => void; cancelled: Set<string>; sources: TrialJobSources },
+): Promise<void> {
+  const { jobId } = message;
+  const { post, cancelled } = worker;
+  try {
+    const started = await worker.ensureBackend();
+    const environment: Environment = message.calibration ? { ...started, calibration: message.calibration } : started;
+    post({ type: "backend", environment });
+    const outcome = await runTrialJob({
+      config: message.config,
+      trial: message.trial,
+      sources: worker.sources,
+      onProgress: (progress) => post({ type: "progress", jobId, progress }),
+      shouldStop: () => cancelled.has(jobId),
+    });
+    post({ type: "result", jobId, environment, outcome });
+  } catch (error) {
+    const wasCancelled = error instanceof TrialCancelledError || cancelled.has(jobId);
+    post({ type: "error", jobId, message: error instanceof Error ? error.message : String(error), cancelled: wasCancelled });
+  } finally {
+    cancelled.delete(jobId);
+  }
 }

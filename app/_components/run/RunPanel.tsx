@@ -124,8 +124,8 @@ export function RunPanel({ sweepId, datasetRef, workload }: { sweepId: string; d
 
   useEffect(() => {
     setChoice(storedChoice());
-    // One slot per core: on wasm, two single-threaded slots train about 1.5x more steps per second than
-    // one slot with two threads (measured on 2 cores: 2 x 185 ms vs 140 ms per step).
+    // One slot per core: on wasm, two single-threaded slots train about 1.15x more steps per second than
+    // one slot with two threads (measured on 2 cores: two slots at 185 ms per step vs one at 105 ms).
     setSlotCount(Math.min(MAX_SLOTS, Math.max(1, navigator.hardwareConcurrency || 1)));
   }, []);
 

@@ -1,0 +1,49 @@
+import { expect, test } from "@playwright/test";
+import { seedSweep } from "./support/seed";
+
+/**
+ * Every page is cross-origin isolated (the wasm backend's threads need
+ * SharedArrayBuffer), and nothing the pages load breaks under COEP
+ * require-corp: charts, workers, the wasm binaries and the OG picture.
+ */
+test("pages are cross-origin isolated and still load their charts, workers, wasm binaries and OG image", async ({ page, request }) => {
+  const seeded = await seedSweep(request, "Isolation e2e");
+  const failures: string[] = [];
+  // Link prefetches (`?_rsc=`) are aborted by each navigation: that is Next.js, not a blocked resource.
+  const prefetch = (url: string) => url.includes("_rsc=");
+  page.on("requestfailed", (r) => {
+    if (!prefetch(r.url())) failures.push(`${r.url()} ${r.failure()?.errorText}`);
+  });
+  page.on("response", (r) => {
+    if (r.status() >= 400 && !prefetch(r.url())) failures.push(`${r.url()} HTTP ${r.status()}`);
+  });
+
+  for (const path of ["/", "/sweeps/new", `/s/${seeded.shareId}`]) {
+    const response = await page.goto(path);
+    expect(response?.headers()["cross-origin-opener-policy"], path).toBe("same-origin");
+    expect(response?.headers()["cross-origin-embedder-policy"], path).toBe("require-corp");
+    expect(await page.evaluate(() => crossOriginIsolated), path).toBe(true);
+  }
+  // The share page's Recharts charts rendered (SVG paths inside their containers).
+  await expect(page.locator(".recharts-wrapper svg path").first()).toBeAttached();
+
+  const wasm = await request.get("/tfjs-wasm/tfjs-backend-wasm-threaded-simd.wasm");
+  expect(wasm.status()).toBe(200);
+  expect(wasm.headers()["content-type"]).toBe("application/wasm");
+  const bytes = await wasm.body();
+  expect([...bytes.subarray(0, 4)]).toEqual([0x00, 0x61, 0x73, 0x6d]); // "\0asm", not an HTML 404 page
+  const factory = await request.get("/tfjs-wasm/tfjs-backend-wasm-threaded-simd.js");
+  expect(await factory.text()).toContain("var WasmBackendModuleThreadedSimd =");
+
+  const og = await request.get(`/s/${seeded.shareId}/opengraph-image`);
+  expect(og.status()).toBe(200);
+  expect(og.headers()["content-type"]).toContain("image/png");
+
+  // A Web Worker started by the page is isolated too and can share memory.
+  await page.goto(`/bench?backend=wasm&steps=1`);
+  await page.waitForFunction(() => (window as unknown as { __benchResult?: unknown }).__benchResult, null, { timeout: 50_000 });
+  const result = (await page.evaluate(() => (window as unknown as { __benchResult: { ok: boolean; environment?: { runtime?: string } } }).__benchResult));
+  expect(result.ok).toBe(true);
+  expect(result.environment?.runtime).toMatch(/^browser wasm \(simd, \d+ threads?\)$/);
+  expect(failures).toEqual([]);
+});
