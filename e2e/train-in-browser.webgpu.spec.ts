@@ -63,6 +63,14 @@ test("Run with the automatic choice times every backend, trains on the fastest a
   const { sweep } = (await created.json()) as { sweep: { id: string } };
   await page.goto(`/sweeps/${sweep.id}`);
   await expect(page.getByLabel("Backend")).toHaveValue("auto");
+  // Stop while measuring ends the measurement at once and claims nothing.
+  await page.getByRole("button", { name: "Run", exact: true }).click();
+  await expect(page.getByTestId("backend-line")).toContainText("Choosing a backend: timing");
+  await page.getByRole("button", { name: "Stop", exact: true }).click();
+  await expect(page.getByRole("button", { name: "Run", exact: true })).toBeVisible({ timeout: 3_000 });
+  await expect(page.getByTestId("count-running")).toHaveText("0");
+  await expect(page.getByTestId("count-queued")).toHaveText("4");
+
   await page.getByRole("button", { name: "Run", exact: true }).click();
   await expect(page.getByTestId("backend-line")).toContainText("Choosing a backend: timing wasm (1 of 4)");
   const line = page.getByTestId("backend-line");

@@ -14,14 +14,20 @@ const LOSING_FACTOR = 1.5;
  * when it answers, when its time is up, or as soon as one timed step shows
  * it slower than the best so far.
  */
-export function measureInWorker(workload: Workload): (backend: BackendName, budgetMs: number, bestMsPerStep: number | null) => Promise<number> {
+export function measureInWorker(workload: Workload, signal?: AbortSignal): (backend: BackendName, budgetMs: number, bestMsPerStep: number | null) => Promise<number> {
   return (backend, budgetMs, bestMsPerStep) =>
     new Promise<number>((resolve, reject) => {
       const worker = new Worker(new URL("./calibrate.worker.ts", import.meta.url), { type: "module" });
+      const onAbort = () => {
+        finish();
+        reject(new Error("calibration stopped"));
+      };
       const finish = () => {
         clearTimeout(timer);
+        signal?.removeEventListener("abort", onAbort);
         worker.terminate();
       };
+      signal?.addEventListener("abort", onAbort, { once: true });
       const timer = setTimeout(() => {
         finish();
         reject(new Error(`stopped after ${(budgetMs / 1000).toFixed(1)} s`));

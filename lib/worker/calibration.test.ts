@@ -95,6 +95,21 @@ describe("backend calibration", () => {
     expect(result.reason).toBe("fastest measured: webgpu 90 ms/step (wasm 150 ms/step, webgl ≥ 2.4 s/step, stopped after a 2.4 s step)");
   });
 
+  it("stops between candidates when aborted", async () => {
+    const controller = new AbortController();
+    const calls: BackendName[] = [];
+    const pending = measureBackends({
+      signal: controller.signal,
+      measure: async (backend) => {
+        calls.push(backend);
+        controller.abort();
+        throw new Error("calibration stopped");
+      },
+    });
+    await expect(pending).rejects.toThrow(/aborted/);
+    expect(calls).toEqual(["wasm"]);
+  });
+
   it("uses the forced backend without measuring, then a stored measurement, then measures afresh when asked", async () => {
     const store = memoryStore();
     const key = calibrationKey(workload, "Chrome/156", "google / swiftshader");

@@ -76,6 +76,8 @@ export interface CalibrateOptions {
   measure: (backend: BackendName, budgetMs: number, bestMsPerStep: number | null) => Promise<number>;
   /** Called as each candidate's measurement starts (for a progress line). */
   onMeasure?: (backend: BackendName, index: number, total: number) => void;
+  /** Stops the calibration between candidates (the measure function ends the running one). */
+  signal?: AbortSignal;
   now?: () => number;
 }
 
@@ -87,6 +89,7 @@ export async function measureBackends(options: CalibrateOptions): Promise<{ entr
   let bestTotalMs: number | null = null;
   let bestMsPerStep: number | null = null;
   for (const [index, backend] of candidates.entries()) {
+    options.signal?.throwIfAborted();
     options.onMeasure?.(backend, index, candidates.length);
     const budgetMs = bestTotalMs === null ? FIRST_BUDGET_MS : Math.max(MIN_BUDGET_MS, BUDGET_FACTOR * bestTotalMs);
     const started = now();
@@ -97,6 +100,7 @@ export async function measureBackends(options: CalibrateOptions): Promise<{ entr
       bestTotalMs = bestTotalMs === null ? total : Math.min(bestTotalMs, total);
       bestMsPerStep = bestMsPerStep === null ? msPerStep : Math.min(bestMsPerStep, msPerStep);
     } catch (error) {
+      options.signal?.throwIfAborted();
       const message = (error as Error).message.slice(0, 200);
       // A step that already lost is still a measurement (a lower bound), shown as such.
       if (error instanceof SlowerThanBestError) entries.push({ backend, msPerStep: error.msPerStep, error: message });
@@ -152,6 +156,7 @@ export async function resolveBackend(options: {
   store: CalibrationStore | null;
   measure: CalibrateOptions["measure"];
   onMeasure?: CalibrateOptions["onMeasure"];
+  signal?: AbortSignal;
   candidates?: readonly BackendName[];
 }): Promise<Calibration> {
   if (options.forced) {
@@ -159,7 +164,7 @@ export async function resolveBackend(options: {
   }
   const stored = options.fresh ? null : readStored(options.store, options.key);
   if (stored) return { ...stored, source: "cached" };
-  const measured = await measureBackends({ measure: options.measure, onMeasure: options.onMeasure, candidates: options.candidates });
+  const measured = await measureBackends({ measure: options.measure, onMeasure: options.onMeasure, signal: options.signal, candidates: options.candidates });
   const calibration: Calibration = { chosen: measured.chosen, source: "measured", reason: measured.reason, entries: measured.entries };
   try {
     options.store?.set(options.key, JSON.stringify(calibration));

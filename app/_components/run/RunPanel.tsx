@@ -121,6 +121,7 @@ export function RunPanel({ sweepId, datasetRef, workload }: { sweepId: string; d
   const [remeasure, setRemeasure] = useState(false);
   const slots = useRef<TrainingSlot[]>([]);
   const stopped = useRef(false);
+  const calibrating = useRef<AbortController | null>(null);
 
   useEffect(() => {
     setChoice(storedChoice());
@@ -142,14 +143,19 @@ export function RunPanel({ sweepId, datasetRef, workload }: { sweepId: string; d
   async function chooseBackend(wasmThreads: number): Promise<Calibration> {
     const full: Workload = { ...workload, wasmThreads };
     const adapter = await describeWebGpuAdapter();
+    const controller = new AbortController();
+    calibrating.current = controller;
     return resolveBackend({
       workload: full,
       key: calibrationKey(full, navigator.userAgent, adapter),
       forced: choice === "auto" ? null : choice,
       fresh: remeasure,
       store: browserStore,
-      measure: measureInWorker(full),
+      measure: measureInWorker(full, controller.signal),
+      signal: controller.signal,
       onMeasure: (backend, index, total) => setChoosing({ phase: "measuring", line: `timing ${backend} (${index + 1} of ${total})…` }),
+    }).finally(() => {
+      if (calibrating.current === controller) calibrating.current = null;
     });
   }
 
@@ -171,7 +177,7 @@ export function RunPanel({ sweepId, datasetRef, workload }: { sweepId: string; d
     try {
       calibration = await chooseBackend(wasmThreads);
     } catch (error) {
-      setChoosing({ phase: "error", message: (error as Error).message });
+      setChoosing(stopped.current ? { phase: "idle" } : { phase: "error", message: (error as Error).message });
       setRunning(false);
       return;
     }
@@ -211,6 +217,7 @@ export function RunPanel({ sweepId, datasetRef, workload }: { sweepId: string; d
 
   function stop() {
     stopped.current = true;
+    calibrating.current?.abort();
     slots.current.forEach((slot) => slot.stop());
   }
 
