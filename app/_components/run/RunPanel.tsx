@@ -195,7 +195,9 @@ export function RunPanel({ sweepId, datasetRef, workload }: { sweepId: string; d
         workerLabel: `browser tab slot ${index + 1}`,
         createWorker: () => new Worker(new URL("../../../lib/worker/training.worker.ts", import.meta.url), { type: "module" }),
         onState: (state) => setStates((previous) => previous.map((old, i) => (i === index ? state : old))),
-        backends: [calibration.chosen as BackendName],
+        // The chosen backend first; should it fail to start (a lost GPU adapter, say), the next one trains
+        // rather than the trial failing. Results record the backend that actually ran.
+        backends: [calibration.chosen as BackendName, ...BACKEND_ORDER.filter((name) => name !== calibration.chosen)],
         calibration,
         wasmThreads,
       });
