@@ -7,6 +7,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { chromium } from "@playwright/test";
+import { builtAt, buildIsStale } from "../build-state.mjs";
 
 export const root = path.resolve(import.meta.dirname, "..", "..");
 
@@ -40,27 +41,10 @@ export const list = (value) =>
     .map((item) => item.trim())
     .filter(Boolean);
 
-const SOURCES = ["app", "lib", "prisma", "public", "instrumentation.ts", "next.config.js", "package.json"];
-
-function newestMtime(entry) {
-  const full = path.join(root, entry);
-  if (!fs.existsSync(full)) return 0;
-  const stat = fs.statSync(full);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = stat.mtimeMs;
-  for (const child of fs.readdirSync(full)) {
-    if (child === "generated" || child === "node_modules") continue;
-    newest = Math.max(newest, newestMtime(path.join(entry, child)));
-  }
-  return newest;
-}
-
 /** Builds the app when there is no build or a source is newer than it (as `npm start` does); BENCH_BUILD=0 never builds. */
 export function ensureBuilt() {
-  const buildId = path.join(root, ".next", "BUILD_ID");
-  const built = fs.existsSync(buildId) ? fs.statSync(buildId).mtimeMs : 0;
-  if (process.env.BENCH_BUILD === "0" && built > 0) return;
-  if (built > 0 && Math.max(...SOURCES.map(newestMtime)) <= built) return;
+  if (process.env.BENCH_BUILD === "0" && builtAt(root) > 0) return;
+  if (!buildIsStale(root)) return;
   console.error("[bench] building the app (no build, or sources changed)...");
   const result = spawnSync("npx", ["next", "build"], { cwd: root, stdio: ["ignore", 2, 2], env: { NEXT_TELEMETRY_DISABLED: "1", ...process.env } });
   if (result.status !== 0) throw new Error(`next build failed (exit ${result.status})`);
