@@ -2,7 +2,8 @@
 // backend, for `npm run bench:train` (which starts one process per backend, so
 // that no backend's global state or threads leak into the next). Prints the
 // result as the last line of stdout, as JSON.
-//   node scripts/bench/node-step.mjs --backend wasm|cpu|webgpu [--steps N] [--batch N] [--threads N] [--profile 1]
+//   node scripts/bench/node-step.mjs --backend wasm|cpu|webgpu [--steps N] [--batch N] [--profile 1]
+//   (--threads N is accepted and ignored: wasm has no threads in Node)
 // webgpu needs the optional `webgpu` npm package (Dawn for Node), which this
 // project never installs; without it the entry reports why. BENCH_WEBGPU_MODULE
 // names another copy (a specifier or a path to its index.js). Dawn picks its
@@ -10,7 +11,6 @@
 // SwiftShader unless BENCH_SWIFTSHADER=0).
 import fs from "node:fs";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
 import { createJiti } from "jiti";
 
 const root = path.resolve(import.meta.dirname, "..", "..");
@@ -28,50 +28,15 @@ function parseArgs(argv) {
   return args;
 }
 
-/** Puts Dawn's navigator.gpu on globalThis before tfjs-backend-webgpu registers (it checks at import time). */
-async function installNodeWebGpu() {
-  const specifier = process.env.BENCH_WEBGPU_MODULE || "webgpu";
-  let dawn;
-  try {
-    dawn = await import(path.isAbsolute(specifier) ? pathToFileURL(specifier).href : specifier);
-  } catch (error) {
-    throw new Error(`the optional "webgpu" package (Dawn for Node) cannot be imported: ${error.message.split("\n")[0]}`);
-  }
-  const { create, globals } = dawn.default ?? dawn;
-  Object.assign(globalThis, globals);
-  const gpu = create([]);
-  const adapter = await gpu.requestAdapter();
-  if (!adapter) throw new Error("Dawn for Node found no WebGPU adapter");
-  if (!globalThis.navigator) Object.defineProperty(globalThis, "navigator", { value: {}, configurable: true, writable: true });
-  Object.defineProperty(globalThis.navigator, "gpu", { value: gpu, configurable: true });
-  const info = adapter.info ?? {};
-  return [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(" / ") || "unknown adapter";
-}
-
 async function main() {
   const args = parseArgs(process.argv.slice(2));
   const backend = args.get("backend");
   if (!backend) throw new Error("--backend is required");
-  const threads = args.has("threads") ? Number(args.get("threads")) : undefined;
-  const environment = { tfjsVersion: null };
-
-  if (backend === "webgpu") environment.adapter = await installNodeWebGpu();
-  const tf = await jiti.import("@tensorflow/tfjs-core");
-  environment.tfjsVersion = tf.version_core;
-  if (backend === "cpu") await jiti.import("@tensorflow/tfjs-backend-cpu");
-  if (backend === "webgpu") await jiti.import("@tensorflow/tfjs-backend-webgpu");
-  let wasm = null;
-  if (backend === "wasm") {
-    wasm = await jiti.import("@tensorflow/tfjs-backend-wasm");
-    if (threads) wasm.setThreadsCount(threads);
-  }
-  if (!(await tf.setBackend(backend))) throw new Error(`tf.setBackend("${backend}") failed to initialise`);
-  await tf.ready();
-  if (wasm) {
-    environment.wasmThreads = wasm.getThreadsCount();
-    environment.wasmSimd = await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT");
-    environment.wasmMultithread = await tf.env().getAsync("WASM_HAS_MULTITHREAD_SUPPORT");
-  }
+  // The headless worker's own backend start-up (lib/headless/backend.ts), Dawn included: the bench measures
+  // what `npm run worker` trains on. wasm has no threads in Node (tfjs 4.22 turns them off there).
+  if (process.env.BENCH_WEBGPU_MODULE) process.env.INFLATION_LAB_WEBGPU_MODULE ||= process.env.BENCH_WEBGPU_MODULE;
+  const { selectNodeBackend } = await jiti.import("@/lib/headless/backend");
+  const environment = await selectNodeBackend([backend]);
 
   const { benchmarkTrainingStep } = await jiti.import("@/lib/train/bench");
   const { parseDatasetAsset } = await jiti.import("@/lib/train/dataset");
