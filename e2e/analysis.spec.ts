@@ -25,6 +25,16 @@ test("heatmap, curves and comparison show the seeded results, and the share link
   await expect(page.getByTestId("chart-shift").locator("svg").first()).toBeVisible();
   await expect(page.getByTestId("cmp-adainf")).toContainText("93.00%");
   await expect(page.getByTestId("cmp-none")).toContainText("91.00%");
+  // The checks beside the table: the seeded peaks give a known verdict for each.
+  await expect(page.getByTestId("finding-inverted-u")).toContainText(
+    "Inverted U (no inflation): no — N = none: no inverted U; the best strength is 1, at the high end of the grid.",
+  );
+  await expect(page.getByTestId("finding-adainf-vs-vanilla")).toContainText(
+    "AdaInf vs vanilla inflation: AdaInf better — AdaInf beats vanilla inflation (AdaInf − vanilla inflation: +4.25 pp [+4.25 pp, +4.25 pp], 3 paired seeds;",
+  );
+  await expect(page.getByTestId("finding-vanilla-vs-none")).toContainText(
+    "Vanilla inflation vs none: hurts — Vanilla inflation hurts compared with no inflation (vanilla inflation − no inflation: -2.25 pp",
+  );
 
   // Changing the metric updates the URL, and a reload keeps it.
   await page.getByLabel("Metric").selectOption("knnAcc");

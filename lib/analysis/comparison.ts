@@ -5,7 +5,7 @@ import { aggregateCells, type CellStatusCounts, type CellSummary } from "./aggre
 import { KNOB_ANALYSIS, formatAxisValue, nearestAxisValue } from "./knobs";
 import { METRICS, type MetricKey } from "./metrics";
 import { chooseGeneratedSize } from "./optimum";
-import { DEFAULT_CONFIDENCE, pairedDifference, type Interval, type PairedDifference } from "./stats";
+import { DEFAULT_CONFIDENCE, pairedDifference, type Interval, type PairedDifference, type SeedValue } from "./stats";
 
 export type ComparisonRowId = "none" | "vanilla" | "adainf" | "best";
 
@@ -23,6 +23,8 @@ export interface AvailableComparisonRow extends ComparisonRowBase {
   mean: number;
   ci: Interval | null;
   n: number;
+  /** Per-seed values in ascending seed order (for paired comparisons between rows). */
+  values: SeedValue[];
   /** This row's mean minus the "no inflation" mean; null for that row itself or when it is missing. */
   differenceVsNone: number | null;
   /** Paired over seeds finished in both cells; null without shared seeds. */
@@ -207,6 +209,7 @@ export function adainfComparison(
       mean: summary.mean!,
       ci: summary.ci,
       n: summary.n,
+      values: summary.values,
       differenceVsNone: isNone || noneSummary === null ? null : summary.mean! - noneSummary.mean!,
       pairedVsNone: isNone || noneSummary === null ? null : pairedDifference(summary.values, noneSummary.values, confidence),
       note:

@@ -84,7 +84,7 @@ describe("describeOptimumShift", () => {
     expect(describeOptimumShift(lines, "strength")).toBe("No clear shift: the best strength is 0.5 for every mix ratio.");
   });
 
-  it("only suggests a shift when the intervals overlap", () => {
+  it("names no direction when the intervals overlap", () => {
     // Seed 0 and seed 1 disagree about the peak on both lines.
     const { lines } = analyse([
       ...line("none", { 0.5: [0.8, 0.9], 1: [0.86, 0.85] }),
@@ -92,9 +92,20 @@ describe("describeOptimumShift", () => {
     ]);
     expect(lines[0]!.optimum!.ci).toEqual({ lo: 0.5, hi: 1 });
     expect(describeOptimumShift(lines, "strength")).toBe(
-      "The data suggest the best strength falls from 1 to 0.5 as N goes from none to 10 (weaker augmentation), " +
-        "but the confidence intervals overlap (95% bootstrap intervals: 0.5–1 at N = none, 0.5–1 at N = 10), " +
-        "so more seeds are needed to be sure.",
+      "Not distinguishable: the best strength is 1 at N = none and 0.5 at N = 10, but the intervals overlap " +
+        "(95% bootstrap intervals: 0.5–1 at N = none, 0.5–1 at N = 10); more seeds are needed to tell a shift from noise.",
+    );
+  });
+
+  it("names no direction from two seeds, even when their intervals do not overlap", () => {
+    const { lines } = analyse([
+      ...line("none", { 0.5: [0.8, 0.81], 1: [0.9, 0.91] }),
+      ...line(10, { 0.5: [0.9, 0.91], 1: [0.8, 0.81] }),
+    ]);
+    expect(lines[0]!.optimum!.ci).toEqual({ lo: 1, hi: 1 });
+    expect(describeOptimumShift(lines, "strength")).toBe(
+      "Not distinguishable yet: the best strength is 1 at N = none and 0.5 at N = 10; the intervals do not overlap " +
+        "(95% bootstrap intervals: 1 at N = none, 0.5 at N = 10), but with fewer than 3 seeds at some point they cannot be trusted.",
     );
   });
 
@@ -113,8 +124,8 @@ describe("describeOptimumShift", () => {
 
   it("knows that a larger crop min scale is weaker augmentation", () => {
     const { lines } = analyse([
-      ...line("none", { 0.08: [0.9, 0.91], 0.3: [0.8, 0.81] }, "cropMinScale"),
-      ...line(10, { 0.08: [0.8, 0.81], 0.3: [0.9, 0.91] }, "cropMinScale"),
+      ...line("none", { 0.08: [0.9, 0.91, 0.92], 0.3: [0.8, 0.81, 0.82] }, "cropMinScale"),
+      ...line(10, { 0.08: [0.8, 0.81, 0.82], 0.3: [0.9, 0.91, 0.92] }, "cropMinScale"),
     ]);
     expect(describeOptimumShift(lines, "cropMinScale")).toMatch(
       /^The best crop min scale a rises from 0\.08 to 0\.3 as N goes from none to 10 \(weaker augmentation\)/,
@@ -126,8 +137,8 @@ describe("describeOptimumShift", () => {
   it("does not claim anything without intervals from single seeds", () => {
     const { lines } = analyse([...line("none", { 0.5: [0.8], 1: [0.9] }), ...line(10, { 0.5: [0.9], 1: [0.8] })]);
     expect(describeOptimumShift(lines, "strength")).toBe(
-      "The data suggest the best strength falls from 1 to 0.5 as N goes from none to 10 (weaker augmentation), " +
-        "but without at least 2 seeds at every point there are no confidence intervals yet.",
+      "Not distinguishable yet: the best strength is 1 at N = none and 0.5 at N = 10, " +
+        "but without at least 2 seeds at every point there are no intervals.",
     );
   });
 

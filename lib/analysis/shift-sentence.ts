@@ -25,17 +25,35 @@ function intervalsClause(first: ArgmaxBootstrap, firstMix: string, last: ArgmaxB
   return `${percent(first.confidence)} bootstrap intervals: ${formatCi(first)} at N = ${firstMix}, ${formatCi(last)} at N = ${lastMix}`;
 }
 
-function intervalsOverlap(a: ArgmaxBootstrap, b: ArgmaxBootstrap): boolean | null {
-  if (!a.ci || !b.ci) return null;
-  return a.ci.lo <= b.ci.hi && b.ci.lo <= a.ci.hi;
+/**
+ * Below this many seeds at a point, a bootstrap of the argmax has so few
+ * distinct resamples (3 for 2 seeds) that it often collapses onto one value
+ * and looks certain; no direction is named on such intervals.
+ */
+export const MIN_SEEDS_FOR_DIRECTION = 3;
+
+/**
+ * How far the optimum's intervals at the first and last mix ratio can be
+ * trusted to tell a direction: "separate" (they do not overlap, with enough
+ * seeds), "overlap", "few-seeds" (they do not overlap but some point has
+ * fewer than MIN_SEEDS_FOR_DIRECTION seeds) or "no-intervals".
+ */
+export function shiftEvidence(first: OptimumLine, last: OptimumLine): "separate" | "overlap" | "few-seeds" | "no-intervals" {
+  const a = first.optimum?.ci;
+  const b = last.optimum?.ci;
+  if (!a || !b) return "no-intervals";
+  if (a.lo <= b.hi && b.lo <= a.hi) return "overlap";
+  const seeds = [...first.points, ...last.points].filter((point) => point.n > 0).map((point) => point.n);
+  return Math.min(...seeds) < MIN_SEEDS_FOR_DIRECTION ? "few-seeds" : "separate";
 }
 
 /**
  * One plain-English sentence on how the best augmentation value moves with
  * the mix ratio N. It compares the first and last mix ratios (natural order)
- * and calls a shift clear only when their bootstrap intervals for the
- * optimum do not overlap; anything weaker is reported as a suggestion, so
- * the product never claims more than the seeds support. Lines with fewer
+ * and names a direction only when their bootstrap intervals for the optimum
+ * do not overlap; otherwise it says "not distinguishable" and gives the two
+ * estimates without a direction, so the product never claims more than the
+ * seeds support. Lines with fewer
  * than two augmentation values with results make the whole answer "not
  * enough data": comparing a line that has an optimum with one that does
  * not would be guesswork.
@@ -71,22 +89,34 @@ export function describeOptimumShift(lines: readonly OptimumLine[], augKnob: Aug
     );
   }
 
-  const verb = last.estimate < first.estimate ? "falls" : "rises";
-  const direction = augmentationDirection(augKnob, first.estimate, last.estimate)!;
-  const movement =
-    `the best ${knob} ${verb} from ${formatAxisValue(first.estimate)} to ${formatAxisValue(last.estimate)} ` +
-    `as N goes from ${firstMix} to ${lastMix} (${direction} augmentation)`;
-  const overlap = intervalsOverlap(first, last);
-  if (overlap === false) {
+  const evidence = shiftEvidence(lines[0]!, lines[lines.length - 1]!);
+  if (evidence === "separate") {
+    const verb = last.estimate < first.estimate ? "falls" : "rises";
+    const direction = augmentationDirection(augKnob, first.estimate, last.estimate)!;
+    const movement =
+      `the best ${knob} ${verb} from ${formatAxisValue(first.estimate)} to ${formatAxisValue(last.estimate)} ` +
+      `as N goes from ${firstMix} to ${lastMix} (${direction} augmentation)`;
     return `${capitalize(movement)}; the intervals do not overlap (${intervalsClause(first, firstMix, last, lastMix)}).`;
   }
-  if (overlap === true) {
+  // Overlapping intervals (or none at all) say nothing about the direction, so the sentence names
+  // the two estimates side by side and no direction.
+  const estimatesClause =
+    `the best ${knob} is ${formatAxisValue(first.estimate)} at N = ${firstMix} and ` +
+    `${formatAxisValue(last.estimate)} at N = ${lastMix}`;
+  if (evidence === "overlap") {
     return (
-      `The data suggest ${movement}, but the confidence intervals overlap ` +
-      `(${intervalsClause(first, firstMix, last, lastMix)}), so more seeds are needed to be sure.`
+      `Not distinguishable: ${estimatesClause}, but the intervals overlap ` +
+      `(${intervalsClause(first, firstMix, last, lastMix)}); more seeds are needed to tell a shift from noise.`
     );
   }
-  return `The data suggest ${movement}, but without at least 2 seeds at every point there are no confidence intervals yet.`;
+  if (evidence === "few-seeds") {
+    return (
+      `Not distinguishable yet: ${estimatesClause}; the intervals do not overlap ` +
+      `(${intervalsClause(first, firstMix, last, lastMix)}), but with fewer than ${MIN_SEEDS_FOR_DIRECTION} seeds at some point ` +
+      `they cannot be trusted.`
+    );
+  }
+  return `Not distinguishable yet: ${estimatesClause}, but without at least 2 seeds at every point there are no intervals.`;
 }
 
 function capitalize(text: string): string {

@@ -4,6 +4,7 @@ import { usePathname, useRouter } from "next/navigation";
 import { useMemo, useState } from "react";
 import { aggregateCells, collectAxes, defaultBaselineKey, differenceFromBaseline } from "@/lib/analysis/aggregate";
 import { adainfComparison } from "@/lib/analysis/comparison";
+import { findingsFrom } from "@/lib/analysis/findings";
 import { METRICS } from "@/lib/analysis/metrics";
 import { chooseGeneratedSize, optimumByMixRatio } from "@/lib/analysis/optimum";
 import { describeOptimumShift } from "@/lib/analysis/shift-sentence";
@@ -13,6 +14,7 @@ import { AUG_KNOB_INFO, type SweepConfig } from "@/lib/sweep/schema";
 import { AnalysisControls } from "./AnalysisControls";
 import { CellDetail } from "./CellDetail";
 import { ComparisonTable } from "./ComparisonTable";
+import { FindingsList } from "./FindingsList";
 import { Heatmap } from "./Heatmap";
 
 // Charts load after the page is usable; the fixed-height placeholder keeps the layout still.
@@ -28,7 +30,20 @@ const TradeoffCharts = dynamic(() => import("./TradeoffCharts"), {
 
 const BOOTSTRAP_SAMPLES = 500;
 
-export function AnalysisView({ trials, config, initialView }: { trials: TrialView[]; config: SweepConfig; initialView: ViewState }) {
+/**
+ * The trials as of their last change that the analysis can see (status and
+ * metrics). The sweep page polls every 2 s and every poll brings new progress
+ * and lease times for running trials; without this, each poll would redo the
+ * bootstraps and re-render every chart while the workers train.
+ */
+function useAnalysedTrials(trials: TrialView[]): TrialView[] {
+  const signature = trials.map((t) => `${t.id}:${t.status}:${t.linearAcc}:${t.knnAcc}:${t.finalLoss}:${t.generatedFid}`).join("|");
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- keyed on what the analysis reads, on purpose
+  return useMemo(() => trials, [signature]);
+}
+
+export function AnalysisView({ trials: liveTrials, config, initialView }: { trials: TrialView[]; config: SweepConfig; initialView: ViewState }) {
+  const trials = useAnalysedTrials(liveTrials);
   const augKnob = config.axes.augmentation.knob;
   const router = useRouter();
   const pathname = usePathname();
@@ -52,6 +67,7 @@ export function AnalysisView({ trials, config, initialView }: { trials: TrialVie
     const differences = differenceResult?.ok ? new Map(differenceResult.rows.map((row) => [row.key, row])) : null;
     const optimum = optimumByMixRatio(trials, { metric: view.metric, generatedSize: generatedSize ?? undefined, bootstrapSamples: BOOTSTRAP_SAMPLES });
     const comparisonMetric = METRICS[view.metric].unit === "%" ? view.metric : "linearAcc";
+    const comparison = adainfComparison(trials, augKnob, { metric: comparisonMetric, generatedSize: generatedSize ?? undefined });
     return {
       axes,
       generatedSize,
@@ -60,12 +76,13 @@ export function AnalysisView({ trials, config, initialView }: { trials: TrialVie
       differences,
       optimum,
       sentence: describeOptimumShift(optimum.lines, augKnob),
-      comparison: adainfComparison(trials, augKnob, { metric: comparisonMetric, generatedSize: generatedSize ?? undefined }),
+      comparison,
+      findings: findingsFrom(optimum, comparison, augKnob),
       finished: trials.filter((t) => t.status === "done").length,
     };
   }, [trials, view, augKnob]);
 
-  const selectedTrials = view.cell ? trials.filter((t) => t.cellKey === view.cell).sort((a, b) => a.seed - b.seed) : [];
+  const selectedTrials = view.cell ? liveTrials.filter((t) => t.cellKey === view.cell).sort((a, b) => a.seed - b.seed) : [];
 
   return (
     <section aria-labelledby="analysis-heading">
@@ -103,6 +120,7 @@ export function AnalysisView({ trials, config, initialView }: { trials: TrialVie
       <h3>AdaInf comparison</h3>
       <div className="panel">
         <ComparisonTable comparison={model.comparison} augLabel={augLabel} />
+        <FindingsList findings={model.findings} />
       </div>
     </section>
   );
