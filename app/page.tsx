@@ -2,15 +2,41 @@ import { cookies } from "next/headers";
 import Link from "next/link";
 import { ownedSecretsFromCookies } from "@/lib/api/links";
 import { getDb } from "@/lib/db/client";
+import { listExampleSweeps } from "@/lib/repo/examples";
 import { listOwnedSweeps } from "@/lib/repo/sweeps";
+import type { SweepView } from "@/lib/repo/views";
 import { QuickDemoButton } from "./_components/QuickDemoButton";
 import { StatusBar } from "./_components/StatusBar";
 
 export const dynamic = "force-dynamic";
 
+function SweepListItem({ sweep, href, detail }: { sweep: SweepView; href: string; detail?: string }) {
+  return (
+    <li>
+      <div>
+        <Link href={href}>
+          <strong>{sweep.name}</strong>
+        </Link>
+        <div className="muted small">
+          {[`${sweep.trialCount} trials`, detail, sweep.description].filter(Boolean).join(" · ")}
+        </div>
+      </div>
+      <div>
+        <StatusBar counts={sweep.counts} label={`${sweep.name} progress`} />
+        <div className="muted small">
+          {sweep.counts.done} / {sweep.counts.total} done
+        </div>
+      </div>
+    </li>
+  );
+}
+
 export default async function HomePage() {
   const db = await getDb();
-  const sweeps = await listOwnedSweeps(db, ownedSecretsFromCookies((await cookies()).getAll()));
+  const [sweeps, examples] = await Promise.all([
+    listOwnedSweeps(db, ownedSecretsFromCookies((await cookies()).getAll())),
+    listExampleSweeps(db).catch(() => []),
+  ]);
   return (
     <>
       <h1>Inflation Lab</h1>
@@ -37,27 +63,28 @@ export default async function HomePage() {
         ) : (
           <ul className="sweep-list">
             {sweeps.map((sweep) => (
-              <li key={sweep.id}>
-                <div>
-                  <Link href={`/sweeps/${sweep.id}`}>
-                    <strong>{sweep.name}</strong>
-                  </Link>
-                  <div className="muted small">
-                    {sweep.trialCount} trials · created {new Date(sweep.createdAt).toISOString().slice(0, 16).replace("T", " ")} UTC
-                    {sweep.description ? ` · ${sweep.description}` : ""}
-                  </div>
-                </div>
-                <div>
-                  <StatusBar counts={sweep.counts} label={`${sweep.name} progress`} />
-                  <div className="muted small">
-                    {sweep.counts.done} / {sweep.counts.total} done
-                  </div>
-                </div>
-              </li>
+              <SweepListItem key={sweep.id} sweep={sweep} href={`/sweeps/${sweep.id}`} detail={`created ${new Date(sweep.createdAt).toISOString().slice(0, 16).replace("T", " ")} UTC`} />
             ))}
           </ul>
         )}
       </section>
+      {examples.length > 0 ? (
+        <section className="panel" aria-labelledby="example-sweeps" data-testid="example-sweeps">
+          <h2 id="example-sweeps" style={{ marginTop: 0 }}>
+            Finished example sweeps
+          </h2>
+          <p className="muted small">
+            Reference sweeps trained with this app and shipped with it (read-only): heatmaps, trade-off curves, the
+            optimum shift and the AdaInf comparison, before you train anything. docs/findings.md explains them and how to
+            reproduce each with <code>npm run reproduce</code>.
+          </p>
+          <ul className="sweep-list">
+            {examples.map((sweep) => (
+              <SweepListItem key={sweep.id} sweep={sweep} href={`/s/${sweep.shareId}`} />
+            ))}
+          </ul>
+        </section>
+      ) : null}
     </>
   );
 }

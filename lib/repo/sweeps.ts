@@ -14,16 +14,19 @@ export interface CreatedSweep {
   ownerSecret: string;
 }
 
-/** Stores the sweep and all its trials in one transaction: never a half-written sweep. */
-export async function createSweep(db: Db, config: SweepConfig): Promise<CreatedSweep> {
+/**
+ * Stores the sweep and all its trials in one transaction: never a half-written sweep.
+ * `ids` fixes the sweep's id and share id (the example sweeps, lib/repo/examples.ts); by default both are random.
+ */
+export async function createSweep(db: Db, config: SweepConfig, ids?: { id: string; shareId: string }): Promise<CreatedSweep> {
   const trials = expandGrid(config);
-  const sweepId = randomId();
+  const sweepId = ids?.id ?? randomId();
   const ownerSecret = randomId(32);
   await db.$transaction(async (tx) => {
     await tx.sweep.create({
       data: {
         id: sweepId,
-        shareId: randomId(),
+        shareId: ids?.shareId ?? randomId(),
         ownerSecretHash: hashSecret(ownerSecret),
         name: config.name,
         description: config.description,
