@@ -16,6 +16,39 @@ export const SWEEP_PRESETS: readonly SweepPreset[] = [
     input: {},
   },
   {
+    id: "mnist-strength-inflation",
+    label: "Reference: strength × inflation on MNIST (10 seeds)",
+    summary:
+      "5 strengths {0 … 1} × {none, 1, 10} × 10 seeds, 150 trials: the inverted U, the optimum shift and AdaInf vs vanilla, with intervals (docs/findings.md).",
+    input: {
+      name: "Reference: strength × inflation on MNIST",
+      description:
+        "Strengths 0 to 1 (MNIST peaks near 0.125–0.25) × mix ratio none, 1, 10 (held-out real images as a perfect generator) × 10 seeds; otherwise the app's defaults.",
+      axes: {
+        augmentation: { knob: "strength", values: [0, 0.125, 0.25, 0.5, 1] },
+        mixRatio: { values: ["none", 1, 10] },
+        seeds: { values: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] },
+      },
+    },
+  },
+  {
+    id: "mnist-bad-generator",
+    label: "Reference: a bad generator on MNIST (10 seeds)",
+    summary:
+      "Generated images degraded (blur + noise, degradation 0.75) × strengths {0.5, 1} × {none, 1, 10} × 10 seeds, 60 trials: can vanilla inflation hurt, and does AdaInf?",
+    input: {
+      name: "Reference: a bad generator on MNIST",
+      description:
+        "As the strength × inflation reference, but the generated images are held-out real images blurred and noised (degradation 0.75): a poor generator.",
+      generated: { degradation: 0.75 },
+      axes: {
+        augmentation: { knob: "strength", values: [0.5, 1] },
+        mixRatio: { values: ["none", 1, 10] },
+        seeds: { values: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] },
+      },
+    },
+  },
+  {
     id: "adainf-strength",
     label: "AdaInf: strength × inflation",
     summary: "8 strengths × {none, 1, 3, 10, 30} × 3 seeds: does the best strength fall as inflation grows?",
