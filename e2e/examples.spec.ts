@@ -18,6 +18,7 @@ test("a fresh start lists the finished example sweeps on the home page, each a r
     await expect(section.getByRole("link", { name: example.sweep.name })).toHaveAttribute("href", /^\/s\/[A-Za-z0-9_-]{22}$/);
   }
 
+  // The reference sweep is listed first (examples/01-…); the others are checked for their counts below.
   const first = examples[0]!;
   await section.getByRole("link", { name: first.sweep.name }).click();
   await expect(page).toHaveURL(/\/s\/[A-Za-z0-9_-]{22}$/);
@@ -33,5 +34,13 @@ test("a fresh start lists the finished example sweeps on the home page, each a r
   await expect(page.getByTestId("optimum-sentence")).not.toContainText("Not enough finished trials");
   for (const id of ["inverted-u", "adainf-vs-vanilla", "vanilla-vs-none"]) {
     await expect(page.getByTestId(`finding-${id}`)).toContainText(/: (yes|no|AdaInf better|vanilla better|helps|hurts|not distinguishable) —/);
+  }
+
+  for (const example of examples.slice(1)) {
+    await page.goto("/");
+    await page.getByTestId("example-sweeps").getByRole("link", { name: example.sweep.name }).click();
+    await expect(page.getByRole("heading", { level: 1, name: example.sweep.name })).toBeVisible();
+    await expect(page.getByTestId("count-done")).toHaveText(String(example.trials.length));
+    await expect(page.getByTestId("finding-adainf-vs-vanilla")).toBeVisible();
   }
 });

@@ -144,7 +144,7 @@ describe("sweepFindings: AdaInf against vanilla inflation and no inflation", () 
 describe("the shipped reference sweeps (examples/*.json) show what docs/findings.md reports", () => {
   it("strength × inflation: an inverted U at 0.125 on every line, no shift, AdaInf ahead", async () => {
     const fs = await import("node:fs");
-    const exported = JSON.parse(fs.readFileSync("examples/mnist-strength-inflation.json", "utf8")) as { trials: TrialView[] };
+    const exported = JSON.parse(fs.readFileSync("examples/01-mnist-strength-inflation.json", "utf8")) as { trials: TrialView[] };
     expect(exported.trials).toHaveLength(150);
     const findings = sweepFindings(exported.trials, "strength");
     expect(findings.invertedULines.map((line) => [line.mixRatio, line.verdict, line.peak])).toEqual([
@@ -160,7 +160,7 @@ describe("the shipped reference sweeps (examples/*.json) show what docs/findings
 
   it("a bad generator: AdaInf further ahead, and vanilla inflation hurting at s = 0.5", async () => {
     const fs = await import("node:fs");
-    const exported = JSON.parse(fs.readFileSync("examples/mnist-bad-generator.json", "utf8")) as { trials: TrialView[] };
+    const exported = JSON.parse(fs.readFileSync("examples/02-mnist-bad-generator.json", "utf8")) as { trials: TrialView[] };
     expect(exported.trials).toHaveLength(60);
     const findings = sweepFindings(exported.trials, "strength");
     expect(findings.adainfVsVanilla.verdict).toBe("better");
