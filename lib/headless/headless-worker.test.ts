@@ -5,14 +5,12 @@
  * protocol's database behaviour is covered on both databases in lib/queue.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { generatorKey } from "@/lib/generator/key";
 import { sweepConfigSchema } from "@/lib/sweep/schema";
 import { useRouteDatabase } from "@/lib/testing/route-database";
-import { startRouteServer, type RouteServer } from "@/lib/testing/route-server";
+import { useScratchRouteServer } from "@/lib/testing/route-server";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const JITI = path.join(ROOT, "node_modules", "jiti", "lib", "jiti-cli.mjs");
@@ -40,9 +38,8 @@ interface WorkerProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-let server: RouteServer;
+let server: { readonly url: string };
 let work: string;
-const originalBlobDir = process.env.BLOB_DIR;
 
 function startWorker(sweepUrl: string, args: string[]): WorkerProcess {
   const child = spawn(process.execPath, [JITI, "scripts/worker.ts", sweepUrl, "--cache-dir", path.join(work, "cache"), "--progress-seconds", "0.5", ...args], {
@@ -105,18 +102,10 @@ async function attemptsOf(sweepId: string) {
 
 describe("headless worker (npm run worker)", () => {
   useRouteDatabase("sqlite");
-
-  beforeAll(async () => {
-    work = fs.mkdtempSync(path.join(os.tmpdir(), "inflation-lab-headless-"));
-    process.env.BLOB_DIR = path.join(work, "blobs");
-    server = await startRouteServer();
-  });
-
-  afterAll(async () => {
-    await server?.close();
-    if (originalBlobDir === undefined) delete process.env.BLOB_DIR;
-    else process.env.BLOB_DIR = originalBlobDir;
-    fs.rmSync(work, { recursive: true, force: true });
+  const scratch = useScratchRouteServer("inflation-lab-headless-");
+  beforeAll(() => {
+    server = scratch;
+    work = scratch.work;
   });
 
   it("two worker processes (one with two slots) share a sweep: every trial done exactly once, by both, with results and environment", async () => {

@@ -6,18 +6,15 @@
  */
 import { spawn } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { useRouteDatabase } from "@/lib/testing/route-database";
-import { startRouteServer, type RouteServer } from "@/lib/testing/route-server";
+import { useScratchRouteServer } from "@/lib/testing/route-server";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const JITI = path.join(ROOT, "node_modules", "jiti", "lib", "jiti-cli.mjs");
 
-let server: RouteServer;
 let work: string;
-const originalBlobDir = process.env.BLOB_DIR;
 
 function runReproduce(args: string[]): Promise<{ code: number | null; output: string }> {
   const child = spawn(process.execPath, [JITI, "scripts/reproduce.ts", ...args], {
@@ -33,18 +30,9 @@ function runReproduce(args: string[]): Promise<{ code: number | null; output: st
 
 describe("npm run reproduce", () => {
   useRouteDatabase("sqlite");
-
-  beforeAll(async () => {
-    work = fs.mkdtempSync(path.join(os.tmpdir(), "inflation-lab-reproduce-"));
-    process.env.BLOB_DIR = path.join(work, "blobs");
-    server = await startRouteServer();
-  });
-
-  afterAll(async () => {
-    await server?.close();
-    if (originalBlobDir === undefined) delete process.env.BLOB_DIR;
-    else process.env.BLOB_DIR = originalBlobDir;
-    fs.rmSync(work, { recursive: true, force: true });
+  const server = useScratchRouteServer("inflation-lab-reproduce-");
+  beforeAll(() => {
+    work = server.work;
   });
 
   it("creates the sweep, trains it with N worker processes, prints the four checks and writes the export", async () => {

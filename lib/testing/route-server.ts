@@ -1,8 +1,10 @@
-import { createReadStream, readdirSync, statSync } from "node:fs";
+import { createReadStream, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
+import { afterAll, beforeAll } from "vitest";
 
 /**
  * A real HTTP server for tests that need one (a worker in another process)
@@ -125,5 +127,36 @@ export async function startRouteServer(): Promise<RouteServer> {
         server.closeAllConnections();
         server.close(() => resolve());
       }),
+  };
+}
+
+/**
+ * For a describe block, after `useRouteDatabase`: a scratch folder (its
+ * blobs/ as BLOB_DIR, so uploads and generated sets stay inside it) and a
+ * route server on the block's database, both gone afterwards.
+ */
+export function useScratchRouteServer(prefix: string): { readonly url: string; readonly work: string } {
+  let server: RouteServer | undefined;
+  let work = "";
+  const originalBlobDir = process.env.BLOB_DIR;
+  beforeAll(async () => {
+    work = mkdtempSync(path.join(os.tmpdir(), prefix));
+    process.env.BLOB_DIR = path.join(work, "blobs");
+    server = await startRouteServer();
+  });
+  afterAll(async () => {
+    await server?.close();
+    if (originalBlobDir === undefined) delete process.env.BLOB_DIR;
+    else process.env.BLOB_DIR = originalBlobDir;
+    rmSync(work, { recursive: true, force: true });
+  });
+  return {
+    get url() {
+      if (!server) throw new Error("the route server is not started yet (use it inside a test)");
+      return server.url;
+    },
+    get work() {
+      return work;
+    },
   };
 }
