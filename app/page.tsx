@@ -37,6 +37,25 @@ export default async function HomePage() {
     listOwnedSweeps(db, ownedSecretsFromCookies((await cookies()).getAll())),
     listExampleSweeps(db).catch(() => []),
   ]);
+  // A newcomer (no sweeps of their own yet) sees the finished examples first.
+  const exampleSection =
+    examples.length > 0 ? (
+      <section className="panel" aria-labelledby="example-sweeps" data-testid="example-sweeps">
+        <h2 id="example-sweeps" style={{ marginTop: 0 }}>
+          Finished example sweeps
+        </h2>
+        <p className="muted small">
+          Reference sweeps trained with this app and shipped with it (read-only): heatmaps, trade-off curves, the
+          optimum shift and the AdaInf comparison, before you train anything. docs/findings.md explains them and how to
+          reproduce each with <code>npm run reproduce</code>.
+        </p>
+        <ul className="sweep-list">
+          {examples.map((sweep) => (
+            <SweepListItem key={sweep.id} sweep={sweep} href={`/s/${sweep.shareId}`} />
+          ))}
+        </ul>
+      </section>
+    ) : null;
   return (
     <>
       <h1>Inflation Lab</h1>
@@ -52,6 +71,7 @@ export default async function HomePage() {
         <QuickDemoButton />
         <span className="muted small">12 short trials (4 strengths × 3 mix ratios), then press Run on the sweep page.</span>
       </p>
+      {sweeps.length === 0 ? exampleSection : null}
       <section className="panel" aria-labelledby="my-sweeps">
         <h2 id="my-sweeps" style={{ marginTop: 0 }}>
           Sweeps created in this browser
@@ -68,23 +88,7 @@ export default async function HomePage() {
           </ul>
         )}
       </section>
-      {examples.length > 0 ? (
-        <section className="panel" aria-labelledby="example-sweeps" data-testid="example-sweeps">
-          <h2 id="example-sweeps" style={{ marginTop: 0 }}>
-            Finished example sweeps
-          </h2>
-          <p className="muted small">
-            Reference sweeps trained with this app and shipped with it (read-only): heatmaps, trade-off curves, the
-            optimum shift and the AdaInf comparison, before you train anything. docs/findings.md explains them and how to
-            reproduce each with <code>npm run reproduce</code>.
-          </p>
-          <ul className="sweep-list">
-            {examples.map((sweep) => (
-              <SweepListItem key={sweep.id} sweep={sweep} href={`/s/${sweep.shareId}`} />
-            ))}
-          </ul>
-        </section>
-      ) : null}
+      {sweeps.length > 0 ? exampleSection : null}
     </>
   );
 }
