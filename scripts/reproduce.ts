@@ -11,6 +11,8 @@ import path from "node:path";
 import { sweepFindings } from "@/lib/analysis/findings";
 import { formatCellTable, formatFindingsReport } from "@/lib/headless/findings-report";
 import { formatDuration } from "@/lib/headless/format";
+import { estimateSweepEta } from "@/lib/queue/eta";
+import type { StatusCounts } from "@/lib/queue/status";
 import type { TrialView } from "@/lib/repo/views";
 import { SWEEP_PRESETS } from "@/lib/sweep/presets";
 import { sweepConfigSchema, type SweepConfig } from "@/lib/sweep/schema";
@@ -277,11 +279,13 @@ async function main(): Promise<number> {
     let lastLine = "";
     while (!finished) {
       await Promise.race([allExited, new Promise((resolve) => setTimeout(resolve, 30_000))]);
-      const { sweep } = await api<{ sweep: { counts: Counts } }>(`${server.url}/api/sweeps/${sweepId}`).catch(() => ({ sweep: null as never }));
-      if (!sweep) continue;
-      const { done, failed, total, running } = sweep.counts;
+      const page = await api<{ counts: StatusCounts; trials: TrialView[] }>(`${server.url}/api/sweeps/${sweepId}/trials?limit=2000`).catch(() => null);
+      if (!page) continue;
+      const { done, failed, total, running } = page.counts;
       const elapsed = Date.now() - started;
-      const eta = done > 0 && done < total ? `, about ${formatDuration((elapsed / 1000 / done) * (total - done - failed))} left` : "";
+      // The sweep page's own estimate: measured step times of running and finished trials.
+      const { remainingMs } = estimateSweepEta(page.trials, page.counts, loaded.config.training);
+      const eta = remainingMs !== null && done < total ? `, about ${formatDuration(remainingMs / 1000)} left` : "";
       const line = `progress: ${done}/${total} done, ${running} running, ${failed} failed after ${formatDuration(elapsed / 1000)}${eta}`;
       if (line !== lastLine) console.log(line);
       lastLine = line;

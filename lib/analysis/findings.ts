@@ -1,7 +1,7 @@
 import type { TrialView } from "@/lib/repo/views";
 import type { AugKnob, MixRatio } from "@/lib/sweep/schema";
 import { adainfComparison, type AdainfComparison, type AvailableComparisonRow, type ComparisonRow } from "./comparison";
-import { KNOB_ANALYSIS, augmentationDirection, formatAxisValue } from "./knobs";
+import { KNOB_ANALYSIS, augmentationDirection, capitalize, formatAxisValue, formatMixValue } from "./knobs";
 import { METRICS, type MetricKey } from "./metrics";
 import { optimumByMixRatio, type OptimumAnalysis, type OptimumLine, type OptimumPoint } from "./optimum";
 import { describeOptimumShift, shiftEvidence } from "./shift-sentence";
@@ -63,10 +63,6 @@ export interface FindingsOptions {
   generatedSize?: number;
 }
 
-function mixLabel(mix: MixRatio): string {
-  return mix === "none" ? "none" : formatAxisValue(mix);
-}
-
 /** A paired difference whose sign says "a is better" whatever the metric's direction. */
 function orientedDifference(
   a: OptimumPoint | AvailableComparisonRow,
@@ -97,7 +93,7 @@ function formatDifference(metric: MetricKey, difference: PairedDifference): stri
 
 function invertedUOf(line: OptimumLine, augKnob: AugKnob, metric: MetricKey, confidence: number): InvertedUCheck {
   const knob = KNOB_ANALYSIS[augKnob].name;
-  const at = `N = ${mixLabel(line.mixRatio)}`;
+  const at = `N = ${formatMixValue(line.mixRatio)}`;
   const withData = line.points.filter((p) => p.n > 0);
   const base = { mixRatio: line.mixRatio, peak: line.optimum?.estimate ?? null, vsLow: null, vsHigh: null };
   if (!line.optimum || withData.length < 3) {
@@ -158,7 +154,7 @@ function rowOf(rows: readonly ComparisonRow[], id: ComparisonRow["id"]): Compari
 }
 
 function describeRow(row: AvailableComparisonRow, augKnob: AugKnob): string {
-  return `N = ${mixLabel(row.mixRatio)}, ${KNOB_ANALYSIS[augKnob].name} ${formatAxisValue(row.augValue)}`;
+  return `N = ${formatMixValue(row.mixRatio)}, ${KNOB_ANALYSIS[augKnob].name} ${formatAxisValue(row.augValue)}`;
 }
 
 function pairCheck(
@@ -187,10 +183,6 @@ function pairCheck(
           ? `${capitalize(names.a)} and ${names.b} are not distinguishable (${figures}).`
           : `Not enough paired seeds for an interval (${figures}).`;
   return { verdict, difference, sentence };
-}
-
-function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /**

@@ -43,6 +43,15 @@ export function formatAxisValue(value: number): string {
   return String(Number(value.toPrecision(6)));
 }
 
+/** A mix ratio inside a sentence: "none" or its number ("N = " is the caller's). */
+export function formatMixValue(mix: number | "none"): string {
+  return mix === "none" ? "none" : formatAxisValue(mix);
+}
+
+export function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 /**
  * The value in `values` closest to `target` (ties go to the smaller value,
  * so the choice never depends on input order). Null for an empty list.

@@ -1,14 +1,10 @@
-import type { AugKnob, MixRatio } from "@/lib/sweep/schema";
+import type { AugKnob } from "@/lib/sweep/schema";
 import type { ArgmaxBootstrap } from "./bootstrap";
-import { KNOB_ANALYSIS, augmentationDirection, formatAxisValue } from "./knobs";
+import { KNOB_ANALYSIS, augmentationDirection, capitalize, formatAxisValue, formatMixValue } from "./knobs";
 import type { OptimumLine } from "./optimum";
 
 export const NOT_ENOUGH_DATA_SENTENCE =
   "Not enough finished trials yet (need at least 2 augmentation values with results per mix ratio).";
-
-function formatMix(mix: MixRatio): string {
-  return mix === "none" ? "none" : formatAxisValue(mix);
-}
 
 function formatCi(optimum: ArgmaxBootstrap): string {
   if (!optimum.ci) return "no interval yet";
@@ -64,8 +60,8 @@ export function describeOptimumShift(lines: readonly OptimumLine[], augKnob: Aug
   const optima = lines.map((line) => line.optimum!);
   const first = optima[0]!;
   const last = optima[optima.length - 1]!;
-  const firstMix = formatMix(lines[0]!.mixRatio);
-  const lastMix = formatMix(lines[lines.length - 1]!.mixRatio);
+  const firstMix = formatMixValue(lines[0]!.mixRatio);
+  const lastMix = formatMixValue(lines[lines.length - 1]!.mixRatio);
 
   if (lines.length === 1) {
     return (
@@ -82,7 +78,7 @@ export function describeOptimumShift(lines: readonly OptimumLine[], augKnob: Aug
     const detours = lines
       .slice(1, -1)
       .filter((line) => line.optimum!.estimate !== first.estimate)
-      .map((line) => `${formatAxisValue(line.optimum!.estimate)} at N = ${formatMix(line.mixRatio)}`);
+      .map((line) => `${formatAxisValue(line.optimum!.estimate)} at N = ${formatMixValue(line.mixRatio)}`);
     return (
       `No clear shift: the best ${knob} is ${formatAxisValue(first.estimate)} at both N = ${firstMix} and ` +
       `N = ${lastMix}, though it differs in between (${detours.join(", ")}).`
@@ -117,8 +113,4 @@ export function describeOptimumShift(lines: readonly OptimumLine[], augKnob: Aug
     );
   }
   return `Not distinguishable yet: ${estimatesClause}, but without at least 2 seeds at every point there are no intervals.`;
-}
-
-function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }
