@@ -1,6 +1,7 @@
 // The figures of docs/findings.md, rendered from the app itself: one PNG per
 // part of a sweep's results page (heatmap, accuracy vs strength, optimum shift,
-// AdaInf comparison with the checks), in headless Debian Chromium.
+// AdaInf comparison with the checks, and on a sweep with a degradation axis the
+// best mix ratio against FID), in headless Debian Chromium.
 //   node scripts/findings-figures.mjs <share or sweep URL> <out prefix, e.g. docs/findings/main>
 import { chromium } from "@playwright/test";
 
@@ -23,6 +24,10 @@ try {
     shift: page.locator('[data-testid="chart-shift"]').locator(".."),
     comparison: page.locator('[data-testid="findings"]').locator(".."),
   };
+  if ((await page.locator('[data-testid="chart-quality"]').count()) > 0) {
+    await page.locator('[data-testid="chart-quality"] svg').first().waitFor({ timeout: 30_000 });
+    parts.quality = page.locator('section[aria-labelledby="quality-heading"]');
+  }
   for (const [name, locator] of Object.entries(parts)) {
     const path = `${prefix}-${name}.png`;
     await locator.screenshot({ path });

@@ -8,8 +8,7 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { sweepFindings } from "@/lib/analysis/findings";
-import { formatCellTable, formatFindingsReport } from "@/lib/headless/findings-report";
+import { formatSweepReport } from "@/lib/headless/findings-report";
 import { formatDuration } from "@/lib/headless/format";
 import { estimateSweepEta } from "@/lib/queue/eta";
 import type { StatusCounts } from "@/lib/queue/status";
@@ -217,15 +216,9 @@ function analyseExport(file: string): number {
   const counts = trials.reduce<Record<string, number>>((acc, t) => ({ ...acc, [t.status]: (acc[t.status] ?? 0) + 1 }), {});
   console.log(`sweep "${config.data.name}": ${trials.length} trials (${Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(", ")})`);
   console.log("");
-  console.log(`Linear probe accuracy (%), mean ± 95% interval half-width (seeds):`);
-  console.log(formatCellTable(trials, "linearAcc", knob));
+  console.log(formatSweepReport(trials, knob, { metric: "linearAcc", tables: true }));
   console.log("");
-  console.log(`k-NN accuracy (%):`);
-  console.log(formatCellTable(trials, "knnAcc", knob));
-  console.log("");
-  console.log(formatFindingsReport(sweepFindings(trials, knob)));
-  console.log("");
-  console.log(formatFindingsReport(sweepFindings(trials, knob, { metric: "knnAcc" })));
+  console.log(formatSweepReport(trials, knob, { metric: "knnAcc", tables: true }));
   return 0;
 }
 
@@ -305,7 +298,7 @@ async function main(): Promise<number> {
 
     console.log("");
     console.log(`sweep "${loaded.config.name}": ${sweep.counts.done}/${sweep.counts.total} done, ${sweep.counts.failed} failed, in ${formatDuration((Date.now() - started) / 1000)}`);
-    console.log(formatFindingsReport(sweepFindings(trials, loaded.config.axes.augmentation.knob)));
+    console.log(formatSweepReport(trials, loaded.config.axes.augmentation.knob, { metric: "linearAcc", tables: false }));
     console.log("");
     console.log(`export: ${path.relative(process.cwd(), out) || out}`);
     console.log(`page:   ${sweepUrl}`);

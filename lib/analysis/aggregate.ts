@@ -106,7 +106,8 @@ export function aggregateCells(trials: readonly TrialView[], options: AggregateO
   }
   const pending = new Map<string, Pending>();
   for (const trial of trials) {
-    const key = cellKeyOf(trial.augValue, trial.mixRatio, trial.generatedSize);
+    // Trials at different degradations are different cells (see trialsAtDegradation for one slice).
+    const key = cellKeyOf(trial.augValue, trial.mixRatio, trial.generatedSize, trial.degradation);
     let cell = pending.get(key);
     if (!cell) {
       cell = {

@@ -43,7 +43,7 @@ describe("trialsToCsv", () => {
     const csv = trialsToCsv([makeTrial({ status: "queued" })], { sweep_id: "sw1" });
     const lines = csv.split("\r\n");
     expect(lines[0]).toBe(`${TRIAL_CSV_COLUMNS.join(",")},sweep_id`);
-    expect(lines[1]).toBe("strength,1,none,5000,0,queued,,,,,,,,,0,,t-1-none-5000-0,hash,sw1");
+    expect(lines[1]).toBe("strength,1,none,5000,,0,queued,,,,,,,,,0,,t-1-none-5000-0,hash,sw1");
     expect(lines[2]).toBe("");
     expect(lines).toHaveLength(3);
   });

@@ -71,7 +71,7 @@ describe("matchImportedResults", () => {
       [1, "noSuchTrial", "mix ratio N=2 is not in this sweep (swept: none, N=10)"],
       [2, "noSuchTrial", "generated size 10 is not in this sweep (swept: 5000)"],
       [3, "noSuchTrial", "seed 7 is not in this sweep (seeds: 0, 1)"],
-      [4, "noSuchTrial", "no trial has this combination of augmentation value, mix ratio, generated size and seed"],
+      [4, "noSuchTrial", "no trial has this combination of augmentation value, mix ratio, generated size, degradation and seed"],
     ]);
   });
 
@@ -117,5 +117,34 @@ describe("matchImportedResults", () => {
   it("passes extra row fields through untouched", () => {
     const report = matchImportedResults([{ ...row({}), source: "pytorch run 17" }], trials);
     expect(report.matched[0]!.row.source).toBe("pytorch run 17");
+  });
+
+  it("tells degradations apart on a sweep with a degradation axis, and asks for one when it is missing", () => {
+    const graded = [
+      makeTrial({ augValue: 1, mixRatio: "none", seed: 0, status: "queued" }),
+      makeTrial({ augValue: 1, mixRatio: 1, degradation: 0, seed: 0, status: "queued" }),
+      makeTrial({ augValue: 1, mixRatio: 1, degradation: 0.5, seed: 0, status: "queued" }),
+    ];
+    const report = matchImportedResults(
+      [
+        row({ augValue: 1, mixRatio: 1, degradation: 0.5 }),
+        row({ augValue: 1, mixRatio: 1 }),
+        row({ augValue: 1, mixRatio: 1, degradation: 0.25 }),
+        row({ augValue: 1, mixRatio: "none", degradation: 0.5 }),
+        row({ augValue: 1, mixRatio: 1, degradation: Number.NaN }),
+      ],
+      graded,
+    );
+    expect(report.matched.map((m) => [m.rowIndex, m.trial.degradation])).toEqual([
+      [0, 0.5],
+      // "none" uses no generated data: any degradation names its one trial.
+      [3, null],
+    ]);
+    expect(report.unmatched.map((u) => [u.rowIndex, u.code, u.reason])).toEqual([
+      [1, "ambiguous", "matches 2 trials at degradations 0, 0.5; give the degradation"],
+      [2, "noSuchTrial", "degradation 0.25 is not in this sweep (swept: 0, 0.5)"],
+      [4, "invalid", "degradation is not a finite number"],
+    ]);
+    expect(matchImportedResults([row({ degradation: 0.5 })], trials).unmatched[0]!.reason).toBe("degradation 0.5 given, but this sweep has no degradation axis");
   });
 });

@@ -9,6 +9,8 @@ export interface ExternalResultRow {
   mixRatio: MixRatio;
   /** Optional: needed only when the sweep has several generated sizes. */
   generatedSize?: number;
+  /** Optional: needed only when the sweep has a degradation axis ("none" trials match any). */
+  degradation?: number;
   seed: number;
   /** Fractions in [0, 1], like the app's own results. */
   linearAcc: number;
@@ -81,6 +83,7 @@ function validateRow(row: ExternalResultRow): string | null {
   }
   if (!Number.isInteger(row.seed)) return "seed must be an integer";
   if (row.generatedSize !== undefined && !Number.isFinite(row.generatedSize)) return "generated size is not a finite number";
+  if (row.degradation !== undefined && !Number.isFinite(row.degradation)) return "degradation is not a finite number";
   if (!isFraction(row.linearAcc)) {
     return row.linearAcc > 1 && row.linearAcc <= 100
       ? `linear accuracy ${row.linearAcc} looks like a percentage; give a fraction in [0, 1]`
@@ -121,9 +124,26 @@ function explainNoMatch(row: ExternalResultRow, trials: readonly TrialView[]): s
       return `generated size ${row.generatedSize} is not in this sweep (swept: ${list(sizes, String)})`;
     }
   }
+  if (row.degradation !== undefined && row.mixRatio !== "none") {
+    const degradations = trialDegradations(trials);
+    if (!degradations.some((d) => axisValuesEqual(d, row.degradation!))) {
+      return degradations.length === 0
+        ? `degradation ${row.degradation} given, but this sweep has no degradation axis`
+        : `degradation ${row.degradation} is not in this sweep (swept: ${list(degradations, String)})`;
+    }
+  }
   const seeds = [...new Set(trials.map((t) => t.seed))].sort((a, b) => a - b);
   if (!seeds.includes(row.seed)) return `seed ${row.seed} is not in this sweep (seeds: ${list(seeds, String)})`;
-  return "no trial has this combination of augmentation value, mix ratio, generated size and seed";
+  return "no trial has this combination of augmentation value, mix ratio, generated size, degradation and seed";
+}
+
+function trialDegradations(trials: readonly TrialView[]): number[] {
+  return [...new Set(trials.flatMap((t) => (t.degradation === null ? [] : [t.degradation])))].sort((a, b) => a - b);
+}
+
+/** A row without a degradation matches every degradation; a trial without one ("none", or no axis) matches every row. */
+function degradationMatches(trial: TrialView, row: ExternalResultRow): boolean {
+  return row.degradation === undefined || trial.degradation === null || axisValuesEqual(trial.degradation, row.degradation);
 }
 
 function sameNumbers(a: ExternalResultRow, b: ExternalResultRow): boolean {
@@ -145,6 +165,7 @@ export function matchImportedResults<R extends ExternalResultRow>(
 ): ImportMatchReport<R> {
   const report: ImportMatchReport<R> = { matched: [], alreadyDone: [], unmatched: [], duplicates: [] };
   const claimedBy = new Map<string, number>();
+  const hasDegradationAxis = trials.some((t) => t.degradation !== null);
 
   rows.forEach((row, rowIndex) => {
     const invalid = validateRow(row);
@@ -152,12 +173,17 @@ export function matchImportedResults<R extends ExternalResultRow>(
       report.unmatched.push({ rowIndex, row, code: "invalid", reason: invalid });
       return;
     }
+    if (row.degradation !== undefined && row.mixRatio !== "none" && !hasDegradationAxis) {
+      report.unmatched.push({ rowIndex, row, code: "noSuchTrial", reason: `degradation ${row.degradation} given, but this sweep has no degradation axis` });
+      return;
+    }
     const candidates = trials.filter(
       (t) =>
         t.seed === row.seed &&
         axisValuesEqual(t.augValue, row.augValue) &&
         mixRatiosEqual(t.mixRatio, row.mixRatio) &&
-        (row.generatedSize === undefined || axisValuesEqual(t.generatedSize, row.generatedSize)),
+        (row.generatedSize === undefined || axisValuesEqual(t.generatedSize, row.generatedSize)) &&
+        degradationMatches(t, row),
     );
     if (candidates.length === 0) {
       report.unmatched.push({ rowIndex, row, code: "noSuchTrial", reason: explainNoMatch(row, trials) });
@@ -165,6 +191,7 @@ export function matchImportedResults<R extends ExternalResultRow>(
     }
     if (candidates.length > 1) {
       const sizes = [...new Set(candidates.map((t) => t.generatedSize))].sort((a, b) => a - b);
+      const degradations = trialDegradations(candidates);
       report.unmatched.push({
         rowIndex,
         row,
@@ -172,7 +199,9 @@ export function matchImportedResults<R extends ExternalResultRow>(
         reason:
           sizes.length > 1
             ? `matches ${candidates.length} trials at generated sizes ${list(sizes, String)}; give the generated size`
-            : `matches ${candidates.length} trials with the same axis values and seed`,
+            : degradations.length > 1
+              ? `matches ${candidates.length} trials at degradations ${list(degradations, String)}; give the degradation`
+              : `matches ${candidates.length} trials with the same axis values and seed`,
       });
       return;
     }

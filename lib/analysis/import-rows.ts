@@ -81,11 +81,13 @@ export function resultRowsFromRecords(
     }
     try {
       const generatedSize = readNumber(record, "generated_size");
+      const degradation = readNumber(record, "degradation");
       const backend = (record.backend ?? "").trim();
       rows.push({
         augValue: requireNumber(record, "aug_value"),
         mixRatio: readMixRatio(record),
         ...(generatedSize === null ? {} : { generatedSize }),
+        ...(degradation === null ? {} : { degradation }),
         seed: requireNumber(record, "seed"),
         linearAcc: requireNumber(record, "linear_acc"),
         knnAcc: readNumber(record, "knn_acc"),

@@ -9,17 +9,19 @@ export function makeTrial(overrides: Partial<TrialView> = {}): TrialView {
   const augValue = overrides.augValue ?? 1;
   const mixRatio = overrides.mixRatio ?? "none";
   const generatedSize = overrides.generatedSize ?? 5000;
+  const degradation = overrides.degradation ?? null;
   const seed = overrides.seed ?? 0;
   const status = overrides.status ?? "done";
   const finished = status === "done";
   return {
-    id: `t-${augValue}-${mixRatio}-${generatedSize}-${seed}`,
+    id: `t-${augValue}-${mixRatio}-${generatedSize}${degradation === null ? "" : `-d${degradation}`}-${seed}`,
     orderIndex: 0,
-    cellKey: `aug=${augValue}|mix=${mixRatio}|gen=${generatedSize}`,
+    cellKey: `aug=${augValue}|mix=${mixRatio}|gen=${generatedSize}${degradation === null ? "" : `|deg=${degradation}`}`,
     augKnob: "strength",
     augValue,
     mixRatio,
     generatedSize,
+    degradation,
     seed,
     configHash: "hash",
     status,

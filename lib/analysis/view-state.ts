@@ -19,11 +19,13 @@ export interface ViewState {
   cell: string | null;
   /** Generated-set size shown; null = the default (largest). */
   gen: number | null;
+  /** Degradation shown on a sweep with a degradation axis; null = the default (the best generator, lowest degradation). */
+  deg: number | null;
 }
 
-export const DEFAULT_VIEW: ViewState = { metric: "linearAcc", agg: "mean", scale: "sequential", baseline: null, cell: null, gen: null };
+export const DEFAULT_VIEW: ViewState = { metric: "linearAcc", agg: "mean", scale: "sequential", baseline: null, cell: null, gen: null, deg: null };
 
-const cellKey = z.string().min(1).max(200).regex(/^aug=[^|]+\|mix=[^|]+\|gen=\d+$/);
+const cellKey = z.string().min(1).max(200).regex(/^aug=[^|]+\|mix=[^|]+\|gen=\d+(\|deg=[^|]+)?$/);
 const first = (value: unknown) => (Array.isArray(value) ? value[0] : value);
 
 const viewSchema = z.object({
@@ -33,6 +35,7 @@ const viewSchema = z.object({
   baseline: z.preprocess(first, cellKey.nullable().default(null)).catch(null),
   cell: z.preprocess(first, cellKey.nullable().default(null)).catch(null),
   gen: z.preprocess(first, z.coerce.number().int().min(0).max(1_000_000).nullable().default(null)).catch(null),
+  deg: z.preprocess(first, z.coerce.number().min(0).max(1).nullable().default(null)).catch(null),
 });
 
 export function parseViewState(query: Record<string, string | string[] | undefined> | URLSearchParams): ViewState {
@@ -44,6 +47,7 @@ export function parseViewState(query: Record<string, string | string[] | undefin
     baseline: record.baseline ?? null,
     cell: record.cell ?? null,
     gen: record.gen ?? null,
+    deg: record.deg ?? null,
   });
 }
 
@@ -56,5 +60,6 @@ export function viewStateToQuery(state: ViewState): string {
   if (state.baseline) params.set("baseline", state.baseline);
   if (state.cell) params.set("cell", state.cell);
   if (state.gen !== null) params.set("gen", String(state.gen));
+  if (state.deg !== null) params.set("deg", String(state.deg));
   return params.toString();
 }

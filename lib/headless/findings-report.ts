@@ -1,9 +1,18 @@
 import { aggregateCells, collectAxes } from "@/lib/analysis/aggregate";
-import type { SweepFindings, Verdict, ShiftVerdict, PairVerdict } from "@/lib/analysis/findings";
+import { sweepFindings, type SweepFindings, type Verdict, type ShiftVerdict, type PairVerdict } from "@/lib/analysis/findings";
+import {
+  bestMixByQuality,
+  describeQualityShift,
+  formatBestMix,
+  trialDegradations,
+  trialsAtDegradation,
+  type GeneratorQualityAnalysis,
+} from "@/lib/analysis/generator-quality";
 import { formatAxisValue } from "@/lib/analysis/knobs";
 import { METRICS, type MetricKey } from "@/lib/analysis/metrics";
 import type { TrialView } from "@/lib/repo/views";
 import { formatMixRatio } from "@/lib/sweep/grid";
+import type { AugKnob } from "@/lib/sweep/schema";
 
 /**
  * The metric per cell as a Markdown table (mix ratios as rows, augmentation
@@ -49,6 +58,51 @@ export function formatFindingsReport(findings: SweepFindings): string {
   lines.push(`4. vanilla inflation vs no inflation: ${pairLabel(findings.vanillaVsNone.verdict, "inflation helps", "inflation hurts")}`);
   lines.push(`   ${findings.vanillaVsNone.sentence}`);
   return lines.join("\n");
+}
+
+/** The best mix ratio at each degradation as a Markdown table: FID, every mix ratio's mean ± half-width (seeds), best N [interval]. */
+export function formatQualityTable(analysis: GeneratorQualityAnalysis): string {
+  const { displayScale } = METRICS[analysis.metric];
+  const digits = displayScale === 100 ? 2 : 4;
+  const header = `| degradation | FID | ${analysis.mixRatios.map(formatMixRatio).join(" | ")} | best N [95% interval] |`;
+  const rule = `|---|---|${analysis.mixRatios.map(() => "---").join("|")}|---|`;
+  const rows = analysis.rows.map((row) => {
+    const fid = row.fid ? `${row.fid.mean.toFixed(2)}${row.fid.ci ? ` ± ${((row.fid.ci.hi - row.fid.ci.lo) / 2).toFixed(2)}` : ""}` : "–";
+    const points = row.points.map((point) => {
+      if (point.mean === null) return "–";
+      const half = point.lo !== null && point.hi !== null ? ` ± ${(((point.hi - point.lo) / 2) * displayScale).toFixed(digits)}` : "";
+      return `${(point.mean * displayScale).toFixed(digits)}${half} (${point.n})`;
+    });
+    return `| ${formatAxisValue(row.degradation)} | ${fid} | ${points.join(" | ")} | ${formatBestMix(row.best)} |`;
+  });
+  return `${header}\n${rule}\n${rows.join("\n")}`;
+}
+
+/**
+ * Everything `npm run reproduce` prints about a sweep for one metric: the
+ * cell table (optional) and the checks; on a sweep with a degradation axis,
+ * both once per degradation and then the best mix ratio against FID.
+ */
+export function formatSweepReport(trials: readonly TrialView[], augKnob: AugKnob, options: { metric: MetricKey; tables: boolean }): string {
+  const { metric, tables } = options;
+  const unit = METRICS[metric].unit === "%" ? " (%)" : "";
+  const title = `${METRICS[metric].label}${unit}, mean ± 95% interval half-width (seeds):`;
+  const degradations = trialDegradations(trials);
+  const slices: { heading: string | null; trials: TrialView[] }[] =
+    degradations.length === 0 ? [{ heading: null, trials: [...trials] }] : degradations.map((d) => ({ heading: `Generator degradation ${formatAxisValue(d)}`, trials: trialsAtDegradation(trials, d) }));
+  const blocks: string[] = [];
+  for (const slice of slices) {
+    const parts: string[] = [];
+    if (slice.heading) parts.push(`== ${slice.heading} ==`);
+    if (tables) parts.push(title, formatCellTable(slice.trials, metric, augKnob), "");
+    parts.push(formatFindingsReport(sweepFindings(slice.trials, augKnob, { metric })));
+    blocks.push(parts.join("\n"));
+  }
+  if (degradations.length > 1) {
+    const quality = bestMixByQuality(trials, { metric });
+    blocks.push(["== Best mix ratio against generator quality ==", formatQualityTable(quality), "", describeQualityShift(quality)].join("\n"));
+  }
+  return blocks.join("\n\n");
 }
 
 function label(verdict: Verdict): string {

@@ -35,7 +35,7 @@ describe("npm run reproduce", () => {
     work = server.work;
   });
 
-  it("creates the sweep, trains it with N worker processes, prints the four checks and writes the export", async () => {
+  it("creates the sweep, trains it with N worker processes, prints the four checks per degradation and the best N against FID, and writes the export", async () => {
     const configFile = path.join(work, "tiny.json");
     fs.writeFileSync(
       configFile,
@@ -49,6 +49,7 @@ describe("npm run reproduce", () => {
           augmentation: { values: [0.5, 1] },
           mixRatio: { values: ["none", 1] },
           generatedSize: { values: [100] },
+          degradation: { values: [0, 1] },
           seeds: { values: [0, 1] },
         },
         execution: { leaseSeconds: 10, maxAttempts: 2 },
@@ -57,10 +58,13 @@ describe("npm run reproduce", () => {
     const out = path.join(work, "export.json");
     const { code, output } = await runReproduce(["--config", configFile, "--workers", "2", "--server", server.url, "--out", out]);
     expect(code, output).toBe(0);
-    expect(output).toMatch(/sweep "reproduce test": 8 trials/);
+    // 2 strengths x 2 seeds x ("none" once + N=1 at two degradations)
+    expect(output).toMatch(/sweep "reproduce test": 12 trials/);
     expect(output).toMatch(/\[worker 1\] /);
     expect(output).toMatch(/\[worker 2\] /);
-    expect(output).toMatch(/sweep "reproduce test": 8\/8 done, 0 failed/);
+    expect(output).toMatch(/sweep "reproduce test": 12\/12 done, 0 failed/);
+    expect(output).toMatch(/== Generator degradation 0 ==\nFindings/);
+    expect(output).toMatch(/== Generator degradation 1 ==\nFindings/);
     // Two strengths are too few for an inverted U, and the sweep has no N = 10: the checks say so.
     expect(output).toMatch(/1\. inverted U: not enough data\n {3}N = none: not enough data/);
     // Two seeds per point: never enough to name a direction, whatever the intervals say.
@@ -70,14 +74,26 @@ describe("npm run reproduce", () => {
 
     const exported = JSON.parse(fs.readFileSync(out, "utf8"));
     expect(exported.sweep.name).toBe("reproduce test");
-    expect(exported.trials).toHaveLength(8);
+    expect(exported.trials).toHaveLength(12);
     expect(exported.trials.every((trial: { status: string }) => trial.status === "done")).toBe(true);
+    type Exported = { mixRatio: number | "none"; degradation: number | null; generatedFid: number | null };
+    const trials: Exported[] = exported.trials;
+    expect(trials.filter((t) => t.mixRatio === "none").every((t) => t.degradation === null && t.generatedFid === null)).toBe(true);
+    // Each worker trained on its trial's degradation: the worse generator measured a larger FID on every trial.
+    const fids = (degradation: number) => trials.filter((t) => t.degradation === degradation).map((t) => t.generatedFid!);
+    expect(fids(0)).toHaveLength(4);
+    expect(fids(1)).toHaveLength(4);
+    expect(Math.max(...fids(0))).toBeLessThan(Math.min(...fids(1)));
 
     // --analyse reads the export back with no server: a table of every cell, then the same checks.
     const again = await runReproduce(["--analyse", out]);
     expect(again.code, again.output).toBe(0);
-    expect(again.output).toMatch(/sweep "reproduce test": 8 trials \(8 done\)/);
+    expect(again.output).toMatch(/sweep "reproduce test": 12 trials \(12 done\)/);
     expect(again.output).toMatch(/\| N \\ strength \| 0\.5 \| 1 \|\n\|---\|---\|---\|\n\| none \| \d+\.\d\d ± \d+\.\d\d \(2\) \| \d+\.\d\d ± \d+\.\d\d \(2\) \|\n\| N=1 \|/);
+    // The best mix ratio at each degradation, placed by its measured FID.
+    const quality = again.output.match(/== Best mix ratio against generator quality ==\n\| degradation \| FID \| N=1 \| none \| best N \[95% interval\] \|\n\|---\|---\|---\|---\|---\|\n\| 0 \| (\d+\.\d\d) ± \d+\.\d\d \| [^\n]+\n\| 1 \| (\d+\.\d\d) ± \d+\.\d\d \| /);
+    expect(quality, again.output).not.toBeNull();
+    expect(Number(quality![2])).toBeGreaterThan(Number(quality![1]));
     const report = (text: string) => text.slice(text.indexOf("Findings (Linear probe accuracy"), text.indexOf("\n\n", text.indexOf("Findings (Linear probe accuracy")));
     expect(report(again.output)).toBe(report(output));
   }, 240_000);

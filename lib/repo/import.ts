@@ -76,6 +76,7 @@ const COLUMN_ALIASES: Record<string, readonly string[]> = {
   aug_value: ["aug_value", "augValue"],
   mix_ratio: ["mix_ratio", "mixRatio"],
   generated_size: ["generated_size", "generatedSize"],
+  degradation: ["degradation"],
   seed: ["seed"],
   linear_acc: ["linear_acc", "linearAcc", "linearProbeAccuracy"],
   knn_acc: ["knn_acc", "knnAcc", "knnAccuracy"],
@@ -419,6 +420,8 @@ export const externalResultRequestSchema = z.strictObject({
   augValue: z.number(),
   mixRatio: z.union([z.literal("none"), z.number().gt(0)], { error: 'expected "none" or a number > 0' }),
   generatedSize: z.number().int().min(0).optional(),
+  /** Needed only on a sweep with a degradation axis. */
+  degradation: z.number().min(0).max(1).optional(),
   seed: z.number().int(),
   result: trialResultSchema.extend({ environment: environmentSchema.default({ backend: "external" }) }),
 });
@@ -437,6 +440,7 @@ export async function recordExternalResult(db: Db, sweepId: string, body: Extern
     augValue: body.augValue,
     mixRatio: body.mixRatio,
     ...(body.generatedSize === undefined ? {} : { generatedSize: body.generatedSize }),
+    ...(body.degradation === undefined ? {} : { degradation: body.degradation }),
     seed: body.seed,
     ...trialMetricColumns(result),
   };
@@ -449,11 +453,12 @@ export async function recordExternalResult(db: Db, sweepId: string, body: Extern
         augValue: body.augValue,
         mixRatio: body.mixRatio,
         generatedSize: body.generatedSize ?? null,
+        degradation: body.degradation ?? null,
         seed: body.seed,
         reason: unmatched.reason,
       });
     }
-    const path = unmatched.code === "ambiguous" ? "generatedSize" : "";
+    const path = unmatched.code === "ambiguous" ? (unmatched.reason.includes("degradation") ? "degradation" : "generatedSize") : "";
     throw new ValidationError(unmatched.reason, [{ path, message: unmatched.reason }]);
   }
   const trial: TrialView = (match.matched[0] ?? match.alreadyDone[0])!.trial;
@@ -472,5 +477,6 @@ export async function recordExternalResult(db: Db, sweepId: string, body: Extern
 }
 
 function describeCell(trial: TrialView): string {
-  return `aug ${trial.augValue}, mix ${formatMixRatio(trial.mixRatio)}, generated ${trial.generatedSize}, seed ${trial.seed}`;
+  const degradation = trial.degradation === null ? "" : `, degradation ${trial.degradation}`;
+  return `aug ${trial.augValue}, mix ${formatMixRatio(trial.mixRatio)}, generated ${trial.generatedSize}${degradation}, seed ${trial.seed}`;
 }

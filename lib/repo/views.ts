@@ -24,6 +24,8 @@ export interface TrialView {
   augValue: number;
   mixRatio: number | "none";
   generatedSize: number;
+  /** Generator degradation on a sweep with a degradation axis; null without one and for "none" trials. */
+  degradation: number | null;
   seed: number;
   configHash: string;
   status: TrialStatus;

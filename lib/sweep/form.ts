@@ -15,6 +15,7 @@ export interface SweepFormState {
   generatedSource: "heldout-real" | "upload" | "vae";
   /** "sha256:<hex>" of the uploaded generated set, "" when none is chosen. */
   generatedRef: string;
+  /** One value, or several for a degradation axis (generator quality as a sweep axis). */
   degradation: string;
   vaeLatentDim: string;
   vaeSteps: string;
@@ -48,7 +49,7 @@ export function formStateFromConfig(config: SweepConfig): SweepFormState {
     testSize: String(config.dataset.testSize),
     generatedSource: config.generated.source,
     generatedRef: config.generated.source === "upload" ? (config.generated.ref ?? "") : "",
-    degradation: String(config.generated.degradation),
+    degradation: config.axes.degradation ? list(config.axes.degradation.values) : String(config.generated.degradation),
     vaeLatentDim: String(vaeSettingsSchema.parse(config.generated.vae ?? {}).latentDim),
     vaeSteps: String(vaeSettingsSchema.parse(config.generated.vae ?? {}).steps),
     width: String(config.encoder.width),
@@ -108,6 +109,22 @@ export function parseValueList(text: string, path: string, errors: Errors, allow
   return errors.has(path) ? undefined : values;
 }
 
+/**
+ * The degradation field: one value is `generated.degradation`; several make
+ * a degradation axis (held-out real source only, where degradation applies).
+ * For the other sources the field is hidden and a list there is ignored.
+ */
+function degradationInput(form: SweepFormState, errors: Errors): { degradation: number | undefined; axis: { values: number[] } | undefined } {
+  if (form.generatedSource !== "heldout-real") {
+    const single = Number(form.degradation.trim());
+    return { degradation: form.degradation.trim() !== "" && Number.isFinite(single) ? single : 0, axis: undefined };
+  }
+  const values = parseValueList(form.degradation, "generated.degradation", errors) as number[] | undefined;
+  if (values === undefined) return { degradation: undefined, axis: undefined };
+  if (values.length === 1) return { degradation: values[0], axis: undefined };
+  return { degradation: 0, axis: { values } };
+}
+
 export interface FormEvaluation {
   input: SweepConfigInput;
   config: SweepConfig | null;
@@ -132,6 +149,7 @@ export function errorsAt(errors: Map<string, string[]>, path: string): string[] 
 export function evaluateForm(form: SweepFormState): FormEvaluation {
   const errors: Errors = new Map();
   const num = (text: string, path: string) => number(text, path, errors);
+  const degradation = degradationInput(form, errors);
   const input = {
     name: form.name,
     description: form.description,
@@ -139,7 +157,7 @@ export function evaluateForm(form: SweepFormState): FormEvaluation {
     generated: {
       source: form.generatedSource,
       ref: form.generatedSource === "upload" ? form.generatedRef || null : null,
-      degradation: num(form.degradation, "generated.degradation"),
+      degradation: degradation.degradation,
       ...(form.generatedSource === "vae"
         ? { vae: { latentDim: num(form.vaeLatentDim, "generated.vae.latentDim"), steps: num(form.vaeSteps, "generated.vae.steps") } }
         : {}),
@@ -166,6 +184,7 @@ export function evaluateForm(form: SweepFormState): FormEvaluation {
       augmentation: { knob: form.augKnob, values: parseValueList(form.augValues, "axes.augmentation.values", errors) },
       mixRatio: { values: parseValueList(form.mixValues, "axes.mixRatio.values", errors, true) },
       generatedSize: { values: parseValueList(form.sizeValues, "axes.generatedSize.values", errors) },
+      ...(degradation.axis ? { degradation: degradation.axis } : {}),
       seeds: { values: parseValueList(form.seedValues, "axes.seeds.values", errors) },
     },
     execution: { maxAttempts: num(form.maxAttempts, "execution.maxAttempts"), leaseSeconds: num(form.leaseSeconds, "execution.leaseSeconds") },

@@ -1,4 +1,4 @@
-import { MAX_TRIALS, type AugKnob, type MixRatio, type SweepConfig } from "./schema";
+import { MAX_TRIALS, gridTrialCount, type AugKnob, type MixRatio, type SweepConfig } from "./schema";
 
 export type { MixRatio } from "./schema";
 
@@ -14,10 +14,14 @@ export interface TrialSpec {
   augValue: number;
   mixRatio: MixRatio;
   generatedSize: number;
+  /** Generator degradation of this trial when the sweep has a degradation axis; null without one and for "none". */
+  degradation: number | null;
   seed: number;
   augIndex: number;
   mixIndex: number;
   sizeIndex: number;
+  /** Index into the sorted degradation axis; 0 when `degradation` is null. */
+  degIndex: number;
   seedIndex: number;
 }
 
@@ -48,12 +52,28 @@ export function formatMixRatio(mix: MixRatio): string {
 }
 
 export function countTrials(config: Pick<SweepConfig, "axes">): number {
-  const { augmentation, mixRatio, generatedSize, seeds } = config.axes;
-  return augmentation.values.length * mixRatio.values.length * generatedSize.values.length * seeds.values.length;
+  return gridTrialCount(config.axes);
 }
 
-export function cellKeyOf(augValue: number, mixRatio: MixRatio, generatedSize: number): string {
-  return `aug=${augValue}|mix=${mixRatio}|gen=${generatedSize}`;
+/** The degradation part is present only for sweeps with a degradation axis, so older cell keys are unchanged. */
+export function cellKeyOf(augValue: number, mixRatio: MixRatio, generatedSize: number, degradation: number | null = null): string {
+  const base = `aug=${augValue}|mix=${mixRatio}|gen=${generatedSize}`;
+  return degradation === null ? base : `${base}|deg=${degradation}`;
+}
+
+/** The degradation values a sweep runs: its axis, or the single `generated.degradation`. */
+export function degradationValues(config: Pick<SweepConfig, "axes" | "generated">): number[] {
+  return sortAxisValues(config.axes.degradation?.values ?? [config.generated.degradation]);
+}
+
+/**
+ * The config one trial trains with: on a sweep with a degradation axis, the
+ * trial's degradation replaces `generated.degradation`, so the data
+ * preparation, the worker and the trial hash need no other change.
+ */
+export function configForTrial<C extends Pick<SweepConfig, "generated">>(config: C, trial: { degradation: number | null }): C {
+  if (trial.degradation === null) return config;
+  return { ...config, generated: { ...config.generated, degradation: trial.degradation } };
 }
 
 /**
@@ -120,31 +140,37 @@ export function expandGrid(config: SweepConfig): TrialSpec[] {
   const mixValues = sortAxisValues(config.axes.mixRatio.values);
   const sizeValues = sortAxisValues(config.axes.generatedSize.values);
   const seedValues = sortAxisValues(config.axes.seeds.values);
+  const degValues: (number | null)[] = config.axes.degradation ? sortAxisValues(config.axes.degradation.values) : [null];
   assertDistinct(augValues, "augmentation");
   assertDistinct(mixValues, "mixRatio");
   assertDistinct(sizeValues, "generatedSize");
+  assertDistinct(degValues.map(String), "degradation");
   assertDistinct(seedValues, "seeds");
 
-  const plans = [planAxis(augValues.length), planAxis(mixValues.length), planAxis(sizeValues.length)] as const;
+  const plans = [planAxis(augValues.length), planAxis(mixValues.length), planAxis(sizeValues.length), planAxis(degValues.length)] as const;
 
   interface Cell {
-    idx: [number, number, number];
+    idx: [number, number, number, number];
     level: number;
     rankSum: number;
   }
   const cells: Cell[] = [];
   for (let a = 0; a < augValues.length; a++) {
     for (let m = 0; m < mixValues.length; m++) {
+      // Without generated data the degradation changes nothing: one cell, not one per value.
+      const degCount = mixValues[m] === "none" ? 1 : degValues.length;
       for (let g = 0; g < sizeValues.length; g++) {
-        const idx: [number, number, number] = [a, m, g];
-        let level = 0;
-        let rankSum = 0;
-        plans.forEach((plan, axis) => {
-          const i = idx[axis]!;
-          level = Math.max(level, plan.levels[i]!);
-          rankSum += plan.ranks[i]!;
-        });
-        cells.push({ idx, level, rankSum });
+        for (let d = 0; d < degCount; d++) {
+          const idx: [number, number, number, number] = [a, m, g, d];
+          let level = 0;
+          let rankSum = 0;
+          plans.forEach((plan, axis) => {
+            const i = idx[axis]!;
+            level = Math.max(level, plan.levels[i]!);
+            rankSum += plan.ranks[i]!;
+          });
+          cells.push({ idx, level, rankSum });
+        }
       }
     }
   }
@@ -156,27 +182,31 @@ export function expandGrid(config: SweepConfig): TrialSpec[] {
       x.rankSum - y.rankSum ||
       x.idx[0] - y.idx[0] ||
       x.idx[1] - y.idx[1] ||
-      x.idx[2] - y.idx[2],
+      x.idx[2] - y.idx[2] ||
+      x.idx[3] - y.idx[3],
   );
 
   const trials: TrialSpec[] = [];
   seedValues.forEach((seed, seedIndex) => {
     for (const { idx } of cells) {
-      const [augIndex, mixIndex, sizeIndex] = idx;
+      const [augIndex, mixIndex, sizeIndex, degIndex] = idx;
       const augValue = augValues[augIndex]!;
       const mixRatio = mixValues[mixIndex]!;
       const generatedSize = sizeValues[sizeIndex]!;
+      const degradation = mixRatio === "none" ? null : degValues[degIndex]!;
       trials.push({
         orderIndex: trials.length,
-        cellKey: cellKeyOf(augValue, mixRatio, generatedSize),
+        cellKey: cellKeyOf(augValue, mixRatio, generatedSize, degradation),
         augKnob: augmentation.knob,
         augValue,
         mixRatio,
         generatedSize,
+        degradation,
         seed,
         augIndex,
         mixIndex,
         sizeIndex,
+        degIndex,
         seedIndex,
       });
     }

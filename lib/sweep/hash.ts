@@ -1,4 +1,4 @@
-import type { TrialSpec } from "./grid";
+import { configForTrial, type TrialSpec } from "./grid";
 import type { SweepConfig } from "./schema";
 
 /**
@@ -181,10 +181,13 @@ export function sweepConfigHash(config: SweepConfig): string {
  * so they are left out and identical trials of different sweeps can share
  * cached results.
  */
-export type TrialAxisValues = Pick<TrialSpec, "augKnob" | "augValue" | "mixRatio" | "generatedSize" | "seed">;
+export type TrialAxisValues = Pick<TrialSpec, "augKnob" | "augValue" | "mixRatio" | "generatedSize" | "seed"> & {
+  /** Absent or null: the sweep has no degradation axis (or the trial has no generated data). */
+  degradation?: number | null;
+};
 
 export function trialEffectiveConfig(config: SweepConfig, trial: TrialAxisValues): Record<string, unknown> {
-  const { name: _name, description: _description, axes: _axes, execution: _execution, ...rest } = config;
+  const { name: _name, description: _description, axes: _axes, execution: _execution, ...rest } = configForTrial(config, { degradation: trial.degradation ?? null });
   return {
     ...rest,
     augKnob: trial.augKnob,

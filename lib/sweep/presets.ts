@@ -49,6 +49,23 @@ export const SWEEP_PRESETS: readonly SweepPreset[] = [
     },
   },
   {
+    id: "mnist-generator-quality",
+    label: "Beyond the paper: the best mix ratio against generator quality (10 seeds)",
+    summary:
+      "Degradation {0, 0.5, 1} as a sweep axis × {none, 1, 3, 10} × strength 0.5 × 10 seeds, 100 trials: how the best N depends on the generator's FID.",
+    input: {
+      name: "Beyond the paper: best mix ratio vs generator quality",
+      description:
+        "Held-out real images as the generator, degraded (blur + noise) by 0, 0.5 and 1, each trial measuring its generated set's FID; mix ratio none, 1, 3, 10 at the weak strength 0.5 (AdaInf's recipe) × 10 seeds.",
+      axes: {
+        augmentation: { knob: "strength", values: [0.5] },
+        mixRatio: { values: ["none", 1, 3, 10] },
+        degradation: { values: [0, 0.5, 1] },
+        seeds: { values: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] },
+      },
+    },
+  },
+  {
     id: "adainf-strength",
     label: "AdaInf: strength × inflation",
     summary: "8 strengths × {none, 1, 3, 10, 30} × 3 seeds: does the best strength fall as inflation grows?",

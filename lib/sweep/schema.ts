@@ -128,6 +128,17 @@ const generatedSizeAxisSchema = z
   })
   .superRefine((axis, ctx) => checkUnique(axis.values, "generatedSize", ctx));
 
+/**
+ * Generator quality as an axis: degradation values of the held-out-real
+ * stand-in generator (lib/train/generated.ts). Optional, and absent in older
+ * configs, so their hashes and cell keys stay as they were.
+ */
+const degradationAxisSchema = z
+  .strictObject({
+    values: z.array(z.number().min(0).max(1)).min(1).max(20),
+  })
+  .superRefine((axis, ctx) => checkUnique(axis.values, "degradation", ctx));
+
 const seedsAxisSchema = z
   .strictObject({
     values: z
@@ -143,14 +154,11 @@ const axesSchema = z
     augmentation: augmentationAxisSchema.prefault({}),
     mixRatio: mixRatioAxisSchema.prefault({}),
     generatedSize: generatedSizeAxisSchema.prefault({}),
+    degradation: degradationAxisSchema.optional(),
     seeds: seedsAxisSchema.prefault({}),
   })
   .superRefine((axes, ctx) => {
-    const count =
-      axes.augmentation.values.length *
-      axes.mixRatio.values.length *
-      axes.generatedSize.values.length *
-      axes.seeds.values.length;
+    const count = gridTrialCount(axes);
     if (count > MAX_TRIALS) {
       ctx.addIssue({
         code: "custom",
@@ -159,6 +167,23 @@ const axesSchema = z
       });
     }
   });
+
+/**
+ * Trials in a grid. Without generated data ("none") the degradation does not
+ * change training, so those cells are run once, not once per degradation.
+ */
+export function gridTrialCount(axes: {
+  augmentation: { values: readonly unknown[] };
+  mixRatio: { values: readonly MixRatio[] };
+  generatedSize: { values: readonly unknown[] };
+  degradation?: { values: readonly unknown[] } | undefined;
+  seeds: { values: readonly unknown[] };
+}): number {
+  const none = axes.mixRatio.values.filter((value) => value === "none").length;
+  const inflated = axes.mixRatio.values.length - none;
+  const degradations = axes.degradation?.values.length ?? 1;
+  return axes.augmentation.values.length * axes.generatedSize.values.length * axes.seeds.values.length * (none + inflated * degradations);
+}
 
 /**
  * The browser-trained generator (lib/generator/vae.ts): an MLP variational
@@ -272,6 +297,22 @@ export const sweepConfigSchema = z.strictObject({
       leaseSeconds: int(5, 3600).default(60),
     })
     .prefault({}),
+}).superRefine((config, ctx) => {
+  if (config.axes.degradation === undefined) return;
+  if (config.generated.source !== "heldout-real") {
+    ctx.addIssue({
+      code: "custom",
+      path: ["axes", "degradation"],
+      message: `a degradation axis needs generated.source "heldout-real" (the degradable stand-in generator), got "${config.generated.source}"`,
+    });
+  }
+  if (config.generated.degradation !== 0) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["generated", "degradation"],
+      message: `set the degradation either here or as axes.degradation, not both (got ${config.generated.degradation} here)`,
+    });
+  }
 });
 
 export type SweepConfig = z.output<typeof sweepConfigSchema>;

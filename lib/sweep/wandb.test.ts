@@ -161,6 +161,15 @@ describe("parseSweepSpec errors", () => {
     expectIssue(spec("  steps: {values: [100, 200]}"), "parameters.steps.values", /cannot vary/);
   });
 
+  it("makes several degradation values a sweep axis, and one value the generator's degradation", () => {
+    const axis = parseSweepSpec(spec("  degradation: {values: [0, 0.5, 1]}"));
+    expect(axis.axes.degradation).toEqual({ values: [0, 0.5, 1] });
+    expect(axis.generated.degradation).toBe(0);
+    expect(countTrials(axis)).toBe(4 * (1 + 2 * 3));
+    expect(parseSweepSpec(spec("  degradation: {value: 0.75}")).generated.degradation).toBe(0.75);
+    expectIssue(spec("  degradation: {values: [0, 2]}"), "parameters.degradation.values[1]");
+  });
+
   it("maps schema errors back to W&B keys", () => {
     expectIssue(spec("  mix_ratio: {values: [none, 1, 0]}"), "parameters.mix_ratio.values[2]");
     expectIssue(spec("  mix_ratio: {values: [none, 1, none]}"), "parameters.mix_ratio.values[2]", /duplicate/);

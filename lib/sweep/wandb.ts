@@ -160,10 +160,16 @@ export function parseSweepSpec(text: string): SweepConfig {
         }
       } else {
         const [sectionName, field] = constant!;
+        if (key === "degradation" && entry.form === "values" && entry.values.length > 1) {
+          // Several degradations make generator quality a sweep axis.
+          section("axes").degradation = { values: entry.values };
+          origins.set("axes.degradation", { key, form: "values", given: true });
+          continue;
+        }
         if (entry.form === "values" && entry.values.length !== 1) {
           issues.push({
             path: `${path}.values`,
-            message: `${key} cannot vary; give a single \`value\` (only aug_strength, crop_min_scale, jitter_strength, jitter_prob, mix_ratio, generated_size and seed are sweep axes)`,
+            message: `${key} cannot vary; give a single \`value\` (only aug_strength, crop_min_scale, jitter_strength, jitter_prob, mix_ratio, generated_size, degradation and seed are sweep axes)`,
           });
           continue;
         }

@@ -1,5 +1,6 @@
 import type { Calibration, Environment, Progress } from "@/lib/queue/schemas";
 import type { TrialView } from "@/lib/repo/views";
+import { configForTrial } from "@/lib/sweep/grid";
 import { ApiError, browserLeaseClient, withRetry, type LeaseClient } from "./api";
 import type { BackendName, FromWorker, ToWorker, TrainOutcome } from "./protocol";
 
@@ -136,7 +137,7 @@ export class TrainingSlot {
         {
           type: "start",
           jobId,
-          config,
+          config: configForTrial(config, trial),
           trial: { augKnob: config.axes.augmentation.knob, augValue: trial.augValue, mixRatio: trial.mixRatio, generatedSize: trial.generatedSize, seed: trial.seed },
           ...(this.options.backends ? { backends: this.options.backends } : {}),
           ...(this.options.calibration ? { calibration: this.options.calibration } : {}),

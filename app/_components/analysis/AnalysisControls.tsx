@@ -10,12 +10,17 @@ interface Props {
   cells: CellSummary[];
   generatedSizes: number[];
   generatedSize: number | null;
+  /** Degradations of a sweep with a degradation axis (empty otherwise), and the one shown. */
+  degradations: number[];
+  degradation: number | null;
+  /** Mean measured FID per degradation, where trials reported one. */
+  fidByDegradation: Map<number, number>;
   baselineKey: string | null;
   augLabel: string;
   onChange: (patch: Partial<ViewState>) => void;
 }
 
-export function AnalysisControls({ view, cells, generatedSizes, generatedSize, baselineKey, augLabel, onChange }: Props) {
+export function AnalysisControls({ view, cells, generatedSizes, generatedSize, degradations, degradation, fidByDegradation, baselineKey, augLabel, onChange }: Props) {
   return (
     <div className="analysis-controls">
       <label>
@@ -66,6 +71,22 @@ export function AnalysisControls({ view, cells, generatedSizes, generatedSize, b
                 {size}
               </option>
             ))}
+          </select>
+        </label>
+      ) : null}
+      {degradations.length > 0 ? (
+        <label>
+          Generator degradation
+          <select data-testid="degradation-select" value={degradation ?? ""} onChange={(event) => onChange({ deg: Number(event.target.value), cell: null, baseline: null })}>
+            {degradations.map((value) => {
+              const fid = fidByDegradation.get(value);
+              return (
+                <option key={value} value={value}>
+                  {formatAxisValue(value)}
+                  {fid === undefined ? "" : ` (FID ${fid.toFixed(2)})`}
+                </option>
+              );
+            })}
           </select>
         </label>
       ) : null}

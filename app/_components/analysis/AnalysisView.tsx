@@ -5,6 +5,7 @@ import { useMemo, useState } from "react";
 import { aggregateCells, collectAxes, defaultBaselineKey, differenceFromBaseline } from "@/lib/analysis/aggregate";
 import { adainfComparison } from "@/lib/analysis/comparison";
 import { findingsFrom } from "@/lib/analysis/findings";
+import { bestMixByQuality, describeQualityShift, trialDegradations, trialsAtDegradation } from "@/lib/analysis/generator-quality";
 import { METRICS } from "@/lib/analysis/metrics";
 import { chooseGeneratedSize, optimumByMixRatio } from "@/lib/analysis/optimum";
 import { describeOptimumShift } from "@/lib/analysis/shift-sentence";
@@ -15,6 +16,7 @@ import { AnalysisControls } from "./AnalysisControls";
 import { CellDetail } from "./CellDetail";
 import { ComparisonTable } from "./ComparisonTable";
 import { FindingsList } from "./FindingsList";
+import { GeneratorQualityPanel } from "./GeneratorQualityPanel";
 import { Heatmap } from "./Heatmap";
 
 // Charts load after the page is usable; the fixed-height placeholder keeps the layout still.
@@ -43,11 +45,12 @@ function useAnalysedTrials(trials: TrialView[]): TrialView[] {
 }
 
 export function AnalysisView({ trials: liveTrials, config, initialView }: { trials: TrialView[]; config: SweepConfig; initialView: ViewState }) {
-  const trials = useAnalysedTrials(liveTrials);
+  const allTrials = useAnalysedTrials(liveTrials);
   const augKnob = config.axes.augmentation.knob;
   const router = useRouter();
   const pathname = usePathname();
   const [view, setView] = useState(initialView);
+  const [qualityAug, setQualityAug] = useState<number | null>(null);
   const augLabel = AUG_KNOB_INFO[augKnob].label;
 
   function change(patch: Partial<ViewState>) {
@@ -58,8 +61,22 @@ export function AnalysisView({ trials: liveTrials, config, initialView }: { tria
   }
 
   const model = useMemo(() => {
+    // On a sweep with a degradation axis everything but the quality panel shows one degradation at a time.
+    const degradations = trialDegradations(allTrials);
+    const degradation = degradations.length === 0 ? null : view.deg !== null && degradations.includes(view.deg) ? view.deg : degradations[0]!;
+    const trials = trialsAtDegradation(allTrials, degradation);
     const axes = collectAxes(trials);
     const generatedSize = view.gen !== null && axes.generatedSizes.includes(view.gen) ? view.gen : chooseGeneratedSize(trials);
+    const quality =
+      degradations.length > 0
+        ? bestMixByQuality(allTrials, {
+            metric: view.metric,
+            generatedSize: generatedSize ?? undefined,
+            bootstrapSamples: BOOTSTRAP_SAMPLES,
+            ...(qualityAug !== null && axes.augValues.includes(qualityAug) ? { augValue: qualityAug } : {}),
+          })
+        : null;
+    const fidByDegradation = new Map(quality?.rows.flatMap((row) => (row.fid ? [[row.degradation, row.fid.mean] as const] : [])) ?? []);
     const cells = aggregateCells(trials, { aggregation: view.agg }).filter((cell) => cell.generatedSize === generatedSize);
     const baselineKey =
       view.baseline && cells.some((cell) => cell.key === view.baseline) ? view.baseline : defaultBaselineKey(cells, augKnob, generatedSize ?? undefined);
@@ -70,6 +87,11 @@ export function AnalysisView({ trials: liveTrials, config, initialView }: { tria
     const comparison = adainfComparison(trials, augKnob, { metric: comparisonMetric, generatedSize: generatedSize ?? undefined });
     return {
       axes,
+      degradations,
+      degradation,
+      fidByDegradation,
+      quality,
+      qualitySentence: quality ? describeQualityShift(quality) : null,
       generatedSize,
       cells,
       baselineKey,
@@ -80,13 +102,31 @@ export function AnalysisView({ trials: liveTrials, config, initialView }: { tria
       findings: findingsFrom(optimum, comparison, augKnob),
       finished: trials.filter((t) => t.status === "done").length,
     };
-  }, [trials, view, augKnob]);
+  }, [allTrials, view, augKnob, qualityAug]);
 
   const selectedTrials = view.cell ? liveTrials.filter((t) => t.cellKey === view.cell).sort((a, b) => a.seed - b.seed) : [];
 
   return (
     <section aria-labelledby="analysis-heading">
       <h2 id="analysis-heading">Results</h2>
+      {model.quality && model.degradations.length > 1 ? (
+        <GeneratorQualityPanel
+          analysis={model.quality}
+          sentence={model.qualitySentence ?? ""}
+          metric={view.metric}
+          augLabel={augLabel}
+          augValues={model.axes.augValues}
+          onAugValue={setQualityAug}
+        />
+      ) : null}
+      {model.degradation !== null ? (
+        <p className="small muted" data-testid="degradation-shown">
+          Showing generator degradation {model.degradation}
+          {model.fidByDegradation.has(model.degradation) ? ` (measured FID ${model.fidByDegradation.get(model.degradation)!.toFixed(2)})` : ""}: the
+          heat map, curves and comparison are at this degradation (choose another below); &quot;none&quot; trials, which use no generated data,
+          appear at every degradation.
+        </p>
+      ) : null}
       <p className="finding" data-testid="optimum-sentence">
         {model.sentence}
       </p>
@@ -95,6 +135,9 @@ export function AnalysisView({ trials: liveTrials, config, initialView }: { tria
         cells={model.cells}
         generatedSizes={model.axes.generatedSizes}
         generatedSize={model.generatedSize}
+        degradations={model.degradations}
+        degradation={model.degradation}
+        fidByDegradation={model.fidByDegradation}
         baselineKey={model.baselineKey}
         augLabel={augLabel}
         onChange={change}

@@ -68,6 +68,7 @@ export function CellDetail({ trials, augLabel, config, onClose }: Props) {
         <h3 style={{ margin: 0 }}>
           {augLabel} {formatAxisValue(first.augValue)}, {formatMixRatio(first.mixRatio)}
           {first.mixRatio === "none" ? "" : `, ${first.generatedSize} generated`}
+          {first.degradation === null ? "" : `, degradation ${first.degradation}`}
         </h3>
         <span className="spacer" />
         <button type="button" className="button small" onClick={onClose}>

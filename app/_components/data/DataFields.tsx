@@ -94,8 +94,8 @@ export function DataFields({ form, errors, onChange, config }: Props) {
   const real = datasets.find((d) => d.ref === form.datasetRef);
   const generated = datasets.find((d) => d.ref === form.generatedRef);
 
-  const text = (field: "trainSize" | "testSize" | "degradation" | "vaeLatentDim" | "vaeSteps", path: string, label: string, hint?: string) => (
-    <Field id={`f-${field}`} label={label} errors={errorsAt(errors, path)} hint={hint}>
+  const text = (field: "trainSize" | "testSize" | "degradation" | "vaeLatentDim" | "vaeSteps", path: string, label: string, hint?: string, alsoPath?: string) => (
+    <Field id={`f-${field}`} label={label} errors={[...errorsAt(errors, path), ...(alsoPath ? errorsAt(errors, alsoPath) : [])]} hint={hint}>
       {(props) => <input {...props} type="text" inputMode="decimal" autoComplete="off" value={form[field]} onChange={(event) => set({ [field]: event.target.value })} />}
     </Field>
   );
@@ -184,7 +184,8 @@ export function DataFields({ form, errors, onChange, config }: Props) {
             "degradation",
             "generated.degradation",
             "Generator degradation (0–1)",
-            "Held-out real images, labels dropped; blur (σ = 1.5d px) and noise (std 0.25d) emulate a worse generator.",
+            "Held-out real images, labels dropped; blur (σ = 1.5d px) and noise (std 0.25d) emulate a worse generator. Several values (0, 0.5, 1) make generator quality a sweep axis.",
+            "axes.degradation",
           )}
         </div>
       ) : (

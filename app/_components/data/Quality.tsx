@@ -34,14 +34,14 @@ export function useQualityReport(params: QualityParams | null, debounceMs = 400)
   return state;
 }
 
-export function QualityLine({ state, testId = "generated-quality" }: { state: QualityState; testId?: string }) {
+export function QualityLine({ state, testId = "generated-quality", label = "Generated-data quality" }: { state: QualityState; testId?: string; label?: string }) {
   if (state.kind === "idle") return null;
   if (state.kind === "loading") return <p className="small muted" aria-busy="true">Measuring generated-data quality…</p>;
   if (state.kind === "error") return <p className="small error">Quality not measured: {state.message}</p>;
   const { quality, referenceTrainAccuracy } = state.report;
   return (
     <p className="small quality" data-testid={testId} role="status">
-      <strong>Generated-data quality:</strong> FID {quality.fid.toFixed(2)} · precision {quality.precision.toFixed(2)} · recall{" "}
+      <strong>{label}:</strong> FID {quality.fid.toFixed(2)} · precision {quality.precision.toFixed(2)} · recall{" "}
       {quality.recall.toFixed(2)}{" "}
       <span className="muted">
         ({quality.generatedCount} generated vs {quality.realCount} real train images, in the {quality.featureDim}-d features of a reference

@@ -14,8 +14,40 @@ type Config = Pick<SweepConfig, "dataset" | "generated" | "axes">;
  * is measured through the samples registered for it, once there are some.
  */
 export function SweepQuality({ config }: { config: Config }) {
-  const { dataset, generated } = config;
-  const size = Math.min(1000, Math.max(...config.axes.generatedSize.values));
+  if (config.axes.degradation && config.generated.source === "heldout-real") return <DegradationAxisQuality config={config} />;
+  return <SingleSetQuality config={config} />;
+}
+
+function qualitySize(config: Config): number {
+  return Math.min(1000, Math.max(...config.axes.generatedSize.values));
+}
+
+function qualityBase(config: Config) {
+  const { dataset } = config;
+  return { dataset: dataset.ref, trainSize: dataset.trainSize, testSize: dataset.testSize, size: qualitySize(config) };
+}
+
+/** One line per degradation of the axis: generator quality is what the sweep varies. */
+function DegradationAxisQuality({ config }: { config: Config }) {
+  if (qualitySize(config) < 10) return null;
+  const values = [...(config.axes.degradation?.values ?? [])].sort((a, b) => a - b);
+  return (
+    <div data-testid="degradation-quality">
+      {values.map((degradation) => (
+        <DegradationQuality key={degradation} config={config} degradation={degradation} />
+      ))}
+    </div>
+  );
+}
+
+function DegradationQuality({ config, degradation }: { config: Config; degradation: number }) {
+  const state = useQualityReport({ ...qualityBase(config), source: "heldout-real", degradation }, 0);
+  return <QualityLine state={state} label={`Degradation ${degradation}`} testId={`generated-quality-${degradation}`} />;
+}
+
+function SingleSetQuality({ config }: { config: Config }) {
+  const { generated } = config;
+  const size = qualitySize(config);
   const key = generated.source === "vae" ? generatorKey(config) : null;
   // undefined: still looking; null: not trained yet.
   const [vaeRef, setVaeRef] = useState<string | null | undefined>(undefined);
@@ -32,7 +64,7 @@ export function SweepQuality({ config }: { config: Config }) {
     };
   }, [key]);
 
-  const base = { dataset: dataset.ref, trainSize: dataset.trainSize, testSize: dataset.testSize, size };
+  const base = qualityBase(config);
   let params: QualityParams | null = null;
   if (size < 10) params = null;
   else if (generated.source === "heldout-real") params = { ...base, source: "heldout-real", degradation: generated.degradation };

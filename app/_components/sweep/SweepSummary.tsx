@@ -18,7 +18,7 @@ export function SweepSummary({
     config.generated.source === "upload"
       ? `uploaded set ${generated ? `"${generated.name}" (${generated.count.toLocaleString("en-US")}, ${shapeText(generated)})` : config.generated.ref}`
       : config.generated.source === "heldout-real"
-        ? `held-out real images, degradation ${config.generated.degradation}`
+        ? `held-out real images, degradation ${config.axes.degradation ? sortAxisValues(config.axes.degradation.values).join(", ") : config.generated.degradation}`
         : `samples of ${describeVae(vaeSettingsOf(config))} trained in the browser on the real train split`;
   const { augmentation, mixRatio, generatedSize, seeds } = config.axes;
   return (

@@ -57,7 +57,10 @@ export function TrialTable({ trials, augKnob, onTrialAction }: Props) {
               <td className="num">{trial.orderIndex + 1}</td>
               <td className="num">{trial.augValue}</td>
               <td>{formatMixRatio(trial.mixRatio)}</td>
-              <td className="num">{trial.mixRatio === "none" ? "–" : trial.generatedSize}</td>
+              <td className="num">
+                {trial.mixRatio === "none" ? "–" : trial.generatedSize}
+                {trial.degradation === null ? null : <div className="small muted">d = {trial.degradation}</div>}
+              </td>
               <td className="num">{trial.seed}</td>
               <td>
                 <span className={`badge status-${trial.status}`} title={trial.lastError ?? undefined}>
