@@ -4,6 +4,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient as PostgresPrismaClient } from "./generated/postgres/client";
 import { PrismaClient as SqlitePrismaClient } from "./generated/sqlite/client";
 import { migrateDatabase } from "./migrate";
+import { serializedSqliteAdapter } from "./serial-sqlite";
 import { type DatabaseTarget, resolveDatabaseTarget } from "./target";
 
 /**
@@ -25,7 +26,8 @@ const globalForDb = globalThis as unknown as { inflationLabDb?: DbState };
 export function createClient(target: DatabaseTarget): Db {
   if (target.kind === "sqlite") {
     // timeout is SQLite's busy timeout: another process may hold the write lock.
-    return new SqlitePrismaClient({ adapter: new PrismaBetterSQLite3({ url: target.file, timeout: 15_000 }) });
+    // One queue for every statement on the shared connection (see serial-sqlite.ts).
+    return new SqlitePrismaClient({ adapter: serializedSqliteAdapter(new PrismaBetterSQLite3({ url: target.file, timeout: 15_000 })) });
   }
   const client = new PostgresPrismaClient({ adapter: new PrismaPg({ connectionString: target.url, max: 10 }) });
   return client as unknown as Db;

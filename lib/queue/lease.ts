@@ -91,6 +91,8 @@ async function claimCandidate(
     status: candidate.status,
     leaseToken: candidate.leaseToken,
     attemptCount: candidate.attemptCount,
+    // A heartbeat may have renewed the lease since it was read as lapsed: take it only if it is still lapsed.
+    ...(lapsed ? { leaseExpiresAt: { lt: now } } : {}),
   };
   return db.$transaction(async (tx) => {
     if (lapsed && failures >= limits.maxAttempts) {
@@ -352,13 +354,17 @@ export async function cancelTrials(db: Db, options: SelectionOptions): Promise<{
         status: { in: ["queued", "running"] },
         ...(trialIds ? { id: { in: trialIds } } : {}),
       };
-      await tx.attempt.updateMany({
-        where: { status: "running", trial: selected },
-        data: { status: "cancelled", finishedAt: now, errorMessage: "cancelled by the owner" },
-      });
+      // Trials before attempts, the order every other lease operation locks them in (no deadlock on PostgreSQL).
       const cancelled = await tx.trial.updateMany({
         where: selected,
         data: { status: "cancelled", leaseToken: null, leaseExpiresAt: null },
+      });
+      await tx.attempt.updateMany({
+        where: {
+          status: "running",
+          trial: { sweepId: options.sweepId, status: "cancelled", ...(trialIds ? { id: { in: trialIds } } : {}) },
+        },
+        data: { status: "cancelled", finishedAt: now, errorMessage: "cancelled by the owner" },
       });
       count += cancelled.count;
     }

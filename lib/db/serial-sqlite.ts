@@ -1,0 +1,88 @@
+import type { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+
+type Adapter = Awaited<ReturnType<PrismaBetterSQLite3["connect"]>>;
+type Transaction = Awaited<ReturnType<Adapter["startTransaction"]>>;
+
+/** A FIFO lock: each `acquire` resolves once every earlier holder has released. */
+class FifoLock {
+  private tail: Promise<void> = Promise.resolve();
+
+  acquire(): Promise<() => void> {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const ready = this.tail.then(() => release);
+    this.tail = this.tail.then(() => held);
+    return ready;
+  }
+}
+
+/**
+ * Prisma's better-sqlite3 adapter shares one connection between every
+ * request. It queues transactions behind each other, but a statement run
+ * outside a transaction goes straight to the connection: while another
+ * request's interactive transaction is open (between its statements), that
+ * statement runs inside it and is rolled back with it. This wrapper puts
+ * every statement and every whole transaction in one queue, so a write
+ * outside a transaction is atomic on its own and never joins another.
+ */
+export function serializedSqliteAdapter(factory: PrismaBetterSQLite3): PrismaBetterSQLite3 {
+  const wrapped = {
+    provider: factory.provider,
+    adapterName: factory.adapterName,
+    connect: async () => serialize(await factory.connect()),
+    connectToShadowDb: async () => serialize(await factory.connectToShadowDb()),
+  };
+  return wrapped as unknown as PrismaBetterSQLite3;
+}
+
+function serialize(inner: Adapter): Adapter {
+  const lock = new FifoLock();
+  const locked = async <T>(run: () => Promise<T>): Promise<T> => {
+    const release = await lock.acquire();
+    try {
+      return await run();
+    } finally {
+      release();
+    }
+  };
+  const adapter: Adapter = {
+    provider: inner.provider,
+    adapterName: inner.adapterName,
+    queryRaw: (query) => locked(() => inner.queryRaw(query)),
+    executeRaw: (query) => locked(() => inner.executeRaw(query)),
+    executeScript: (script) => locked(() => inner.executeScript(script)),
+    startTransaction: async (isolationLevel) => {
+      const release = await lock.acquire();
+      let tx: Transaction;
+      try {
+        tx = await inner.startTransaction(isolationLevel);
+      } catch (error) {
+        release();
+        throw error;
+      }
+      let open = true;
+      const end = async (finish: () => Promise<void>) => {
+        try {
+          await finish();
+        } finally {
+          if (open) {
+            open = false;
+            release();
+          }
+        }
+      };
+      return {
+        provider: tx.provider,
+        adapterName: tx.adapterName,
+        options: tx.options,
+        queryRaw: (query) => tx.queryRaw(query),
+        executeRaw: (query) => tx.executeRaw(query),
+        commit: () => end(() => tx.commit()),
+        rollback: () => end(() => tx.rollback()),
+      };
+    },
+    dispose: () => inner.dispose(),
+  };
+  if (inner.getConnectionInfo) adapter.getConnectionInfo = () => inner.getConnectionInfo!();
+  return adapter;
+}
