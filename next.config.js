@@ -13,6 +13,37 @@ const ISOLATION_HEADERS = [
   { key: "Cross-Origin-Resource-Policy", value: "same-origin" },
 ];
 
+/**
+ * What a page may load and who may frame it. Scripts: our own, Next's inline
+ * bootstrap, and WebAssembly compilation for the tfjs wasm backend; its
+ * threads are Blob workers. Recharts and React set inline styles. No page
+ * is framed (frame-ancestors, and X-Frame-Options for older browsers), and
+ * URLs, which carry sweep and share ids, are never sent to other sites.
+ * `next dev` needs eval for fast refresh; production does not get it.
+ */
+const dev = process.env.NODE_ENV === "development";
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  // blob: because the wasm backend's thread workers importScripts() a Blob URL.
+  `script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval' blob:${dev ? " 'unsafe-eval'" : ""}`,
+  "worker-src 'self' blob:",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self'",
+  "connect-src 'self' blob: data:",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join("; ");
+
+const SECURITY_HEADERS = [
+  { key: "Content-Security-Policy", value: CONTENT_SECURITY_POLICY },
+  { key: "X-Content-Type-Options", value: "nosniff" },
+  { key: "X-Frame-Options", value: "DENY" },
+  { key: "Referrer-Policy", value: "same-origin" },
+];
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // Native and wasm-backed database drivers stay outside the server bundle.
@@ -20,7 +51,7 @@ const nextConfig = {
   poweredByHeader: false,
   async headers() {
     return [
-      { source: "/:path*", headers: ISOLATION_HEADERS },
+      { source: "/:path*", headers: [...ISOLATION_HEADERS, ...SECURITY_HEADERS] },
       // A pinned package version; a day of caching (names carry no hash, so not "immutable").
       { source: "/tfjs-wasm/:file", headers: [{ key: "Cache-Control", value: "public, max-age=86400" }] },
     ];

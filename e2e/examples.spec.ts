@@ -7,7 +7,7 @@ const examples = fs
   .readdirSync(path.join(process.cwd(), "examples"))
   .filter((name) => name.endsWith(".json"))
   .sort()
-  .map((name) => JSON.parse(fs.readFileSync(path.join(process.cwd(), "examples", name), "utf8")) as { sweep: { name: string }; trials: unknown[] });
+  .map((name) => JSON.parse(fs.readFileSync(path.join(process.cwd(), "examples", name), "utf8")) as { sweep: { name: string; config: { axes: { degradation?: unknown } } }; trials: unknown[] });
 
 test("a fresh start lists the finished example sweeps on the home page, each a read-only share page with results", async ({ page }) => {
   expect(examples.length).toBeGreaterThan(0);
@@ -42,5 +42,10 @@ test("a fresh start lists the finished example sweeps on the home page, each a r
     await expect(page.getByRole("heading", { level: 1, name: example.sweep.name })).toBeVisible();
     await expect(page.getByTestId("count-done")).toHaveText(String(example.trials.length));
     await expect(page.getByTestId("finding-adainf-vs-vanilla")).toBeVisible();
+    // A sweep over generator quality also shows the best mix ratio against FID.
+    if (example.sweep.config.axes.degradation) {
+      await expect(page.getByTestId("chart-quality").locator("svg").first()).toBeVisible();
+      await expect(page.getByTestId("quality-sentence")).not.toContainText("Not enough finished trials");
+    }
   }
 });

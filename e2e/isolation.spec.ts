@@ -8,7 +8,16 @@ import { seedSweep } from "./support/seed";
  */
 test("pages are cross-origin isolated and still load their charts, workers, wasm binaries and OG image", async ({ page, request }) => {
   const seeded = await seedSweep(request, "Isolation e2e");
+  const api = await request.get("/api/sweeps");
+  expect(api.headers()["x-content-type-options"]).toBe("nosniff");
   const failures: string[] = [];
+  // Anything the Content-Security-Policy blocks is a failure too.
+  page.on("console", (message) => {
+    if (/Content Security Policy/i.test(message.text())) failures.push(`CSP: ${message.text()}`);
+  });
+  await page.addInitScript(() =>
+    document.addEventListener("securitypolicyviolation", (event) => console.error(`Content Security Policy violation: ${event.violatedDirective} ${event.blockedURI}`)),
+  );
   // What COEP breaks fails as net::ERR_BLOCKED_BY_RESPONSE; requests a navigation cuts short (link prefetches,
   // a page's own fetches) fail as net::ERR_ABORTED, which says nothing about isolation.
   page.on("requestfailed", (r) => {
@@ -24,6 +33,11 @@ test("pages are cross-origin isolated and still load their charts, workers, wasm
     expect(response?.headers()["cross-origin-opener-policy"], path).toBe("same-origin");
     expect(response?.headers()["cross-origin-embedder-policy"], path).toBe("require-corp");
     expect(await page.evaluate(() => crossOriginIsolated), path).toBe(true);
+    const headers = response!.headers();
+    expect(headers["content-security-policy"], path).toMatch(/frame-ancestors 'none'/);
+    expect(headers["content-security-policy"], path).not.toMatch(/'unsafe-eval'/);
+    expect(headers["x-content-type-options"], path).toBe("nosniff");
+    expect(headers["referrer-policy"], path).toBe("same-origin");
   }
   // The share page's Recharts charts rendered (SVG paths inside their containers).
   await expect(page.locator(".recharts-wrapper svg path").first()).toBeAttached();
@@ -44,7 +58,7 @@ test("pages are cross-origin isolated and still load their charts, workers, wasm
   await page.goto(`/bench?backend=wasm&steps=1`);
   await page.waitForFunction(() => (window as unknown as { __benchResult?: unknown }).__benchResult, null, { timeout: 50_000 });
   const result = (await page.evaluate(() => (window as unknown as { __benchResult: { ok: boolean; environment?: { runtime?: string } } }).__benchResult));
-  expect(result.ok).toBe(true);
+  expect(result.ok, JSON.stringify(result)).toBe(true);
   expect(result.environment?.runtime).toMatch(/^browser wasm \(simd, \d+ threads?\)$/);
   expect(failures).toEqual([]);
 });

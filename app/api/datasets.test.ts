@@ -276,7 +276,17 @@ describe.each(testDatabaseKinds())("dataset uploads on %s", (kind) => {
     expect((await preview("..%2F..%2Fetc")).status).toBe(404);
     expect((await preview("builtin:mnist")).status).toBe(200); // the colon may arrive decoded too
 
-    const named = await upload([{ name: "named.npy", bytes: encodeNpy(syntheticSet(3, 4, 4, 1, 0, 31).images, "|u1", [3, 4, 4]) }], {
+    // Sets nothing could be trained on are refused, saying why, and nothing is stored.
+    const before = (await list()).body.datasets.length;
+    const pixels = await upload([{ name: "pixels.npy", bytes: encodeNpy(syntheticSet(500, 1, 1, 1, 0, 30).images, "|u1", [500, 1, 1]) }], { role: "generated" });
+    expect(pixels.status).toBe(422);
+    expect(pixels.body.details[0]).toMatchObject({ path: "files", expected: "at least 8x8 pixels", received: "1x1 pixels" });
+    const few = await upload([{ name: "few.npy", bytes: encodeNpy(syntheticSet(3, 8, 8, 1, 0, 30).images, "|u1", [3, 8, 8]) }], { role: "generated" });
+    expect(few.status).toBe(422);
+    expect(few.body.error).toMatch(/too few images to train on: expected at least 10 images/);
+    expect((await list()).body.datasets.length).toBe(before);
+
+    const named = await upload([{ name: "named.npy", bytes: encodeNpy(syntheticSet(12, 8, 8, 1, 0, 31).images, "|u1", [12, 8, 8]) }], {
       role: "generated",
       name: `${"a".repeat(100)}\u{1F600}\u0000tail`,
     });

@@ -11,7 +11,7 @@ const AWKWARD = [
   "crlf\r\ninside",
   '"',
   "  spaces kept  ",
-  "=SUM(A1:A2)",
+  "sum = A1 + A2 (formula characters inside, not first)",
   "ünïcödé ✓",
   "",
 ];
@@ -28,6 +28,18 @@ describe("csvField", () => {
     expect(csvField(Infinity)).toBe("inf");
     expect(csvField(-Infinity)).toBe("-inf");
     expect(csvField(true)).toBe("true");
+  });
+
+  it("neutralises text a spreadsheet would run as a formula, leaving ids and numbers alone", () => {
+    expect(csvField("=HYPERLINK(\"http://x\",\"y\")")).toBe('"\'=HYPERLINK(""http://x"",""y"")"');
+    expect(csvField("+cmd|' /C calc'!A0")).toBe("'+cmd|' /C calc'!A0");
+    expect(csvField("@SUM(A1)")).toBe("'@SUM(A1)");
+    expect(csvField("-2+3")).toBe("'-2+3");
+    expect(csvField("\tx")).toBe("'\tx");
+    // Our ids are base64url and may begin with "-"; numbers are never neutralised.
+    expect(csvField("-aB3_x-")).toBe("-aB3_x-");
+    expect(csvField(-0.5)).toBe("-0.5");
+    expect(csvField("webgpu")).toBe("webgpu");
   });
 
   it("writes numbers at full precision without locale formatting", () => {

@@ -42,7 +42,15 @@ export type TrialCsvExtra = Record<string, CsvValue | ((trial: TrialView) => Csv
 
 const NEEDS_QUOTES = /[",\r\n]/;
 
-/** One CSV field: quoted only when it has to be, with inner quotes doubled. */
+/**
+ * Text a spreadsheet would run as a formula (=, +, @, tab or CR first, or a
+ * minus followed by anything but letters, digits and _) gets a leading
+ * apostrophe, so a worker-supplied string such as a backend name cannot
+ * become a formula in the reader's Excel. Ids and numbers pass unchanged.
+ */
+const FORMULA_START = /^(?:[=+@\t\r]|-(?![A-Za-z0-9_-]*$))/;
+
+/** One CSV field: quoted only when it has to be, with inner quotes doubled, and formula text neutralised. */
 export function csvField(value: CsvValue): string {
   if (value === null || value === undefined) return "";
   if (typeof value === "number") {
@@ -52,7 +60,8 @@ export function csvField(value: CsvValue): string {
     return String(value);
   }
   if (typeof value === "boolean") return value ? "true" : "false";
-  return NEEDS_QUOTES.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+  const text = FORMULA_START.test(value) ? `'${value}` : value;
+  return NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 export function csvLine(values: readonly CsvValue[]): string {

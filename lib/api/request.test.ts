@@ -92,6 +92,30 @@ describe("ids, owner secrets and cookies", () => {
     expect(ownerSecretFrom(request({}), "s1")).toBeUndefined();
   });
 
+  it("refuses cookie-authenticated writes from other sites and with non-JSON bodies, but not scripts with the header", () => {
+    const write = (headers: Record<string, string>) =>
+      new Request("http://127.0.0.1:3000/api/sweeps/s1/cancel", { method: "POST", headers: { cookie: "il_owner_s1=secret", ...headers } });
+    const json = { "content-type": "application/json" };
+    expect(ownerSecretFrom(write({ ...json, "sec-fetch-site": "same-origin" }), "s1")).toBe("secret");
+    expect(ownerSecretFrom(write({ ...json, origin: "http://127.0.0.1:3000", host: "127.0.0.1:3000" }), "s1")).toBe("secret");
+    expect(ownerSecretFrom(write({}), "s1")).toBe("secret");
+    for (const site of ["cross-site", "same-site"]) {
+      expect(() => ownerSecretFrom(write({ ...json, "sec-fetch-site": site }), "s1")).toThrow(expect.objectContaining({ status: 403 }));
+    }
+    expect(() => ownerSecretFrom(write({ ...json, origin: "https://evil.example", host: "127.0.0.1:3000" }), "s1")).toThrow(
+      expect.objectContaining({ status: 403, message: expect.stringContaining("https://evil.example") }),
+    );
+    for (const type of ["text/plain;charset=UTF-8", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"]) {
+      expect(() => ownerSecretFrom(write({ "content-type": type, "sec-fetch-site": "same-origin" }), "s1"), type).toThrow(
+        expect.objectContaining({ status: 400, message: expect.stringContaining("content-type: application/json") }),
+      );
+    }
+    // Reads are not writes; a script sending the secret itself is not riding on a cookie.
+    const read = new Request("http://x/api/sweeps/s1", { headers: { cookie: "il_owner_s1=secret", "sec-fetch-site": "cross-site" } });
+    expect(ownerSecretFrom(read, "s1")).toBe("secret");
+    expect(ownerSecretFrom(write({ "x-owner-secret": "hdr", "sec-fetch-site": "cross-site", "content-type": "text/plain" }), "s1")).toBe("hdr");
+  });
+
   it("readCookie and ownedSecretsFromCookieHeader survive malformed cookies", () => {
     expect(readCookie("a=1; b=%zz; c", "b")).toBe("%zz");
     expect(readCookie("=x; a=1", "")).toBeUndefined();

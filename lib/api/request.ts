@@ -1,6 +1,6 @@
 import "server-only";
 import type { z } from "zod";
-import { BadRequestError, NotFoundError, PayloadTooLargeError } from "@/lib/errors";
+import { BadRequestError, ForbiddenError, NotFoundError, PayloadTooLargeError } from "@/lib/errors";
 import { DATASET_REF_RE } from "@/lib/sweep/schema";
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -117,12 +117,52 @@ export function checkId(value: string, what: string): string {
 export const OWNER_HEADER = "x-owner-secret";
 export const ownerCookieName = (sweepId: string) => `il_owner_${sweepId}`;
 
-/** The owner secret from the header (scripts) or this browser's cookie. */
+/**
+ * The owner secret from the header (scripts) or this browser's cookie. A
+ * browser sends the cookie with any request, including one another site's
+ * page makes it send, so a cookie-authenticated write must come from our
+ * own pages: Sec-Fetch-Site same-origin (or none, typed by the user), or an
+ * Origin equal to the request's own, and a JSON body, never the text/plain
+ * or form bodies a cross-site form or no-preflight fetch can send.
+ */
 export function ownerSecretFrom(request: Request, sweepId: string): string | undefined {
   const header = request.headers.get(OWNER_HEADER) ?? undefined;
   const auth = request.headers.get("authorization");
   const bearer = auth?.match(/^Bearer\s+(.+)$/i)?.[1];
-  return header ?? bearer ?? readCookie(request.headers.get("cookie") ?? "", ownerCookieName(sweepId));
+  if (header ?? bearer) return header ?? bearer;
+  const cookie = readCookie(request.headers.get("cookie") ?? "", ownerCookieName(sweepId));
+  if (cookie !== undefined && !SAFE_METHODS.has(request.method)) checkCookieWrite(request);
+  return cookie;
+}
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+function checkCookieWrite(request: Request): void {
+  const site = request.headers.get("sec-fetch-site");
+  if (site !== null && site !== "same-origin" && site !== "none") {
+    throw new ForbiddenError(`cross-site owner request refused (Sec-Fetch-Site: ${site}); send the owner secret in the ${OWNER_HEADER} header instead`);
+  }
+  const origin = request.headers.get("origin");
+  if (site === null && origin !== null && originHost(origin) !== ownHost(request)) {
+    throw new ForbiddenError(`owner request from another origin refused (Origin: ${origin.slice(0, 200)})`);
+  }
+  const type = request.headers.get("content-type");
+  if (type !== null && type.split(";")[0]!.trim().toLowerCase() !== "application/json") {
+    throw new BadRequestError(`an owner request authenticated by cookie must send a JSON body (content-type: application/json), got ${type.slice(0, 100)}`);
+  }
+}
+
+function originHost(origin: string): string | null {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return null;
+  }
+}
+
+/** The host the client addressed (its Host header); X-Forwarded-Host is not trusted. */
+function ownHost(request: Request): string {
+  return request.headers.get("host") ?? new URL(request.url).host;
 }
 
 /** Every cookie in a Cookie header, values URL-decoded where they can be. */

@@ -1,3 +1,4 @@
+import "@/lib/zod-config";
 import { z } from "zod";
 import { TRIAL_STATUSES } from "@/lib/queue/status";
 import { sweepConfigSchema, type SweepConfig } from "@/lib/sweep/schema";

@@ -123,6 +123,25 @@ function safeNdim(bytes: Uint8Array): number {
   }
 }
 
+/** The smallest side the conv encoder and its random crops can learn from. */
+export const MIN_IMAGE_SIDE = 8;
+/** A real dataset must hold the smallest train split (100) and the smallest test split (100). */
+export const MIN_DATASET_IMAGES = 200;
+/** A generated set below this cannot have its quality measured or inflate anything. */
+export const MIN_GENERATED_IMAGES = 10;
+
+/** Refuses sets nothing could be trained on, before anything is stored (a set of 1x1 images, say). */
+export function checkTrainable(set: { count: number; height: number; width: number }, role: IngestOptions["role"]): void {
+  if (set.height < MIN_IMAGE_SIDE || set.width < MIN_IMAGE_SIDE) {
+    reject("images too small to train on", `at least ${MIN_IMAGE_SIDE}x${MIN_IMAGE_SIDE} pixels`, `${set.height}x${set.width} pixels`, "files");
+  }
+  const least = role === "dataset" ? MIN_DATASET_IMAGES : MIN_GENERATED_IMAGES;
+  if (set.count < least) {
+    const why = role === "dataset" ? "the smallest train split (100) plus the smallest test split (100)" : "enough to mix in and to measure";
+    reject("too few images to train on", `at least ${least} images (${why})`, `${set.count} image${set.count === 1 ? "" : "s"}`, "files");
+  }
+}
+
 export function ingestFiles(files: UploadFile[], options: IngestOptions): Ingested {
   const limits = resolveLimits(options.limits);
   if (files.length === 0) reject("no files", "at least one file", "none", "files");

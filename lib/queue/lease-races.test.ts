@@ -4,7 +4,7 @@ import { ConflictError } from "@/lib/errors";
 import { createSweep, deleteSweep } from "@/lib/repo/sweeps";
 import { sweepConfigSchema } from "@/lib/sweep/schema";
 import { openTestDatabase, testDatabaseKinds, type TestDatabase } from "@/lib/testing/databases";
-import { cancelTrials, claimNextTrial, heartbeatTrial } from "./lease";
+import { cancelTrials, claimNextTrial, heartbeatTrial, type Claim } from "./lease";
 
 /**
  * Races the lease protocol must win whatever the interleaving. Each test
@@ -93,7 +93,7 @@ describe.each(testDatabaseKinds())("lease races on %s", (kind) => {
   it("heartbeats racing claims on leases at their expiry: no live lease is ever taken", async () => {
     const { sweep } = await createSweep(t.db, sweepConfig("heartbeat race", 30, 5));
     const start = new Date(Date.UTC(2032, 0, 1));
-    const leases = [];
+    const leases: Claim[] = [];
     for (let i = 0; i < 30; i++) leases.push((await claimNextTrial(t.db, { sweepId: sweep.id, workerId: `w${i}`, now: start }))!);
     // Every lease lapses at start + 5 s; at that moment each worker heartbeats while claimers try to take over.
     const expiry = new Date(start.getTime() + 5_001);
@@ -146,7 +146,7 @@ describe.each(testDatabaseKinds())("lease races on %s", (kind) => {
 
   it("cancel-all while 50 workers heartbeat: no database error and no attempt left running on a cancelled trial", async () => {
     const { sweep } = await createSweep(t.db, sweepConfig("cancel race", 50));
-    const leases = [];
+    const leases: Claim[] = [];
     for (let i = 0; i < 50; i++) leases.push((await claimNextTrial(t.db, { sweepId: sweep.id, workerId: `w${i}` }))!);
     // Each heartbeat pauses between its trial update and its attempt update, so the cancel runs while every
     // heartbeat holds its trial row: taking attempts before trials there is a deadlock on PostgreSQL.

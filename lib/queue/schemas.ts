@@ -1,3 +1,4 @@
+import "@/lib/zod-config";
 import { z } from "zod";
 
 /** What a worker reports while training; stored with the attempt. */
@@ -38,6 +39,9 @@ export type Environment = z.output<typeof environmentSchema>;
 
 const lossPoint = z.tuple([z.number().int().min(0), z.number().finite()]);
 
+/** Extra measurements a result may carry: enough for every quality score, few enough to bound a stored result. */
+export const MAX_RESULT_METRICS = 32;
+
 /** The measured outcome of one trial. Accuracies are fractions in [0, 1]. */
 export const trialResultSchema = z.strictObject({
   linearProbeAccuracy: z.number().min(0).max(1),
@@ -49,7 +53,12 @@ export const trialResultSchema = z.strictObject({
   imagesPerSecond: z.number().finite().min(0).nullable().default(null),
   realShare: z.number().min(0).max(1).nullable().default(null),
   environment: environmentSchema,
-  metrics: z.record(z.string().max(60), z.number().finite()).default({}),
+  metrics: z
+    .record(z.string().min(1).max(60), z.number().finite())
+    .refine((metrics) => Object.keys(metrics).length <= MAX_RESULT_METRICS, {
+      message: `at most ${MAX_RESULT_METRICS} metrics per result`,
+    })
+    .default({}),
 });
 export type TrialResult = z.output<typeof trialResultSchema>;
 export type TrialResultInput = z.input<typeof trialResultSchema>;

@@ -1,3 +1,4 @@
+import "@/lib/zod-config";
 import type { z } from "zod";
 
 /** One validation problem, flat enough to send as JSON in a 422 body. */

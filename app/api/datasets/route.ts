@@ -1,7 +1,7 @@
 import { getDb } from "@/lib/db/client";
 import { json, route } from "@/lib/api/respond";
 import { readUpload } from "@/lib/api/upload";
-import { ingestFiles } from "@/lib/datasets/ingest";
+import { checkTrainable, ingestFiles } from "@/lib/datasets/ingest";
 import { listDatasets, saveUpload } from "@/lib/repo/datasets";
 
 export const dynamic = "force-dynamic";
@@ -15,6 +15,8 @@ export const dynamic = "force-dynamic";
 export const POST = route(async (request) => {
   const upload = await readUpload(request);
   const ingested = ingestFiles(upload.files, upload.options);
+  // Checked on the stored (possibly shrunk) set: what the trainer will see.
+  checkTrainable(ingested.set, upload.options.role);
   const db = await getDb();
   const { dataset, deduplicated } = await saveUpload(db, {
     ingested,
