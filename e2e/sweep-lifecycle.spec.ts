@@ -1,4 +1,5 @@
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import { seedSweep } from "./support/seed";
 
 const isSweepPage = (url: URL) => /^\/sweeps\/[A-Za-z0-9_-]+$/.test(url.pathname) && url.pathname !== "/sweeps/new";
 
@@ -122,4 +123,21 @@ test("a pasted W&B spec reports the offending key, then creates the sweep", asyn
   await page.waitForURL(isSweepPage);
   await expect(page.getByRole("heading", { name: "From JSON spec" })).toBeVisible();
   await expect(page.locator('[data-testid^="trial-row-"]')).toHaveCount(12);
+});
+
+test("the owner resets a finished trial: its result is cleared, it is queued again, its attempt stays in the history", async ({ page, request, baseURL }) => {
+  const seeded = await seedSweep(request, `E2E reset ${Date.now()}`);
+  await page.context().addCookies([{ name: `il_owner_${seeded.sweepId}`, value: seeded.ownerSecret, url: baseURL! }]);
+  await page.goto(`/sweeps/${seeded.sweepId}`);
+  const total = await page.getByTestId("count-total").textContent();
+  await expect(page.getByTestId("count-done")).toHaveText(total!);
+  page.on("dialog", (dialog) => void dialog.accept());
+  await page.getByRole("button", { name: "Reset trial 1", exact: true }).click();
+  await expect(page.getByTestId("count-queued")).toHaveText("1");
+  await expect(page.getByTestId("count-done")).toHaveText(String(Number(total) - 1));
+  const trials = (await (await request.get(`/api/sweeps/${seeded.sweepId}/trials?status=queued`)).json()) as { trials: { id: string; linearAcc: number | null }[] };
+  expect(trials.trials).toHaveLength(1);
+  expect(trials.trials[0]!.linearAcc).toBeNull();
+  const detail = (await (await request.get(`/api/trials/${trials.trials[0]!.id}`)).json()) as { attempts: { status: string }[] };
+  expect(detail.attempts.map((a) => a.status)).toEqual(["done"]);
 });

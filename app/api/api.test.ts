@@ -639,7 +639,7 @@ describe.each(testDatabaseKinds())("HTTP API on %s", (kind) => {
 
       const requeued = await api.requeue(sweep.id, { authorization: `Bearer ${sweep.secret}` });
       expect(requeued.status, requeued.text).toBe(200);
-      expect(requeued.body).toEqual({ requeued: 12, counts: { queued: 12, running: 0, done: 0, failed: 0, cancelled: 0, total: 12 } });
+      expect(requeued.body).toEqual({ requeued: 12, reset: 0, counts: { queued: 12, running: 0, done: 0, failed: 0, cancelled: 0, total: 12 } });
 
       const trials = await api.trials(sweep.id, "?limit=2");
       const picked: string[] = trials.body.trials.map((trial: Json) => trial.id);

@@ -146,6 +146,29 @@ describe.each(testDatabaseKinds())("lease protocol on %s", (kind) => {
     expect(trial.attempts.map((a) => a.status).sort()).toEqual(["expired", "expired"]);
   });
 
+  it("resets named finished trials to queued, keeping their attempts, and an old token cannot complete them again", async () => {
+    const { sweep } = await createSweep(t.db, smallConfig());
+    const first = (await claimNextTrial(t.db, { sweepId: sweep.id, now: at(0) }))!;
+    await completeTrial(t.db, { trialId: first.trial.id, token: first.attempt.token, result: result(0.11), now: at(1) });
+    const other = (await claimNextTrial(t.db, { sweepId: sweep.id, now: at(2) }))!;
+    await completeTrial(t.db, { trialId: other.trial.id, token: other.attempt.token, result: result(0.9), now: at(3) });
+    // Without resetDone, finished trials are never touched.
+    expect(await requeueTrials(t.db, { sweepId: sweep.id, trialIds: [first.trial.id] })).toEqual({ requeued: 0, reset: 0 });
+    expect(await requeueTrials(t.db, { sweepId: sweep.id, trialIds: [first.trial.id], resetDone: true })).toEqual({ requeued: 1, reset: 1 });
+    const cleared = await t.db.trial.findUniqueOrThrow({ where: { id: first.trial.id } });
+    expect(cleared).toMatchObject({ status: "queued", linearAcc: null, knnAcc: null, finalLoss: null, backend: null, doneAttemptId: null, failureCount: 0 });
+    expect((await t.db.trial.findUniqueOrThrow({ where: { id: other.trial.id } })).linearAcc).toBe(0.9);
+    // The vandal's replay is refused; the trial runs again and keeps both attempts.
+    await expect(completeTrial(t.db, { trialId: first.trial.id, token: first.attempt.token, result: result(0.11), now: at(4) })).rejects.toBeInstanceOf(ConflictError);
+    const again = (await claimNextTrial(t.db, { sweepId: sweep.id, now: at(5) }))!;
+    expect(again.trial.id).toBe(first.trial.id);
+    expect(again.attempt.number).toBe(2);
+    await completeTrial(t.db, { trialId: first.trial.id, token: again.attempt.token, result: result(0.8), now: at(6) });
+    const attempts = await t.db.attempt.findMany({ where: { trialId: first.trial.id }, orderBy: { number: "asc" } });
+    expect(attempts.map((a) => a.status)).toEqual(["done", "done"]);
+    expect((await t.db.trial.findUniqueOrThrow({ where: { id: first.trial.id } })).linearAcc).toBe(0.8);
+  });
+
   it("cancels queued and running trials, stops their workers, and requeues them on request", async () => {
     const { sweep } = await createSweep(t.db, smallConfig());
     const running = (await claimNextTrial(t.db, { sweepId: sweep.id, now: at(0) }))!;
@@ -153,7 +176,7 @@ describe.each(testDatabaseKinds())("lease protocol on %s", (kind) => {
     await expect(heartbeatTrial(t.db, { trialId: running.trial.id, token: running.attempt.token })).rejects.toThrow(/cancelled/);
     expect(await claimNextTrial(t.db, { sweepId: sweep.id })).toBeNull();
     expect((await t.db.attempt.findUniqueOrThrow({ where: { token: running.attempt.token } })).status).toBe("cancelled");
-    expect(await requeueTrials(t.db, { sweepId: sweep.id, trialIds: [running.trial.id] })).toEqual({ requeued: 1 });
+    expect(await requeueTrials(t.db, { sweepId: sweep.id, trialIds: [running.trial.id] })).toEqual({ requeued: 1, reset: 0 });
     const again = (await claimNextTrial(t.db, { sweepId: sweep.id }))!;
     expect(again.trial.id).toBe(running.trial.id);
     expect(again.attempt.number).toBe(2);

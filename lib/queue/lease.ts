@@ -372,10 +372,16 @@ export async function cancelTrials(db: Db, options: SelectionOptions): Promise<{
   });
 }
 
-/** Owner action: puts failed and cancelled trials back in the queue with a fresh attempt budget. */
-export async function requeueTrials(db: Db, options: SelectionOptions): Promise<{ requeued: number }> {
+/**
+ * Owner action: puts failed and cancelled trials back in the queue with a
+ * fresh attempt budget. With `resetDone`, the named finished trials too:
+ * their result columns are cleared and they run again; their attempts,
+ * the accepted one included, stay as history.
+ */
+export async function requeueTrials(db: Db, options: SelectionOptions & { resetDone?: boolean }): Promise<{ requeued: number; reset: number }> {
   return db.$transaction(async (tx) => {
     let count = 0;
+    let reset = 0;
     for (const trialIds of idChunks(options.trialIds)) {
       const requeued = await tx.trial.updateMany({
         where: {
@@ -386,7 +392,28 @@ export async function requeueTrials(db: Db, options: SelectionOptions): Promise<
         data: { status: "queued", failureCount: 0, leaseToken: null, leaseExpiresAt: null },
       });
       count += requeued.count;
+      if (options.resetDone && trialIds) {
+        const cleared = await tx.trial.updateMany({
+          where: { sweepId: options.sweepId, status: "done", id: { in: trialIds } },
+          data: { status: "queued", failureCount: 0, leaseToken: null, leaseExpiresAt: null, doneAttemptId: null, ...CLEARED_RESULT },
+        });
+        reset += cleared.count;
+      }
     }
-    return { requeued: count };
+    return { requeued: count + reset, reset };
   });
 }
+
+/** A trial row's result columns, emptied. */
+const CLEARED_RESULT = {
+  linearAcc: null,
+  knnAcc: null,
+  finalLoss: null,
+  durationMs: null,
+  imagesPerSec: null,
+  backend: null,
+  generatedFid: null,
+  generatedPrecision: null,
+  generatedRecall: null,
+  lastError: null,
+};

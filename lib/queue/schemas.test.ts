@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MAX_RESULT_METRICS, trialResultSchema } from "./schemas";
+import { MAX_RESULT_METRICS, requeueRequestSchema, trialResultSchema } from "./schemas";
 
 const result = (metrics: Record<string, number>) => ({
   linearProbeAccuracy: 0.9,
@@ -19,5 +19,16 @@ describe("a trial result's extra metrics", () => {
     expect(trialResultSchema.safeParse(result({ ["k".repeat(61)]: 1 })).success).toBe(false);
     expect(trialResultSchema.safeParse(result({ "": 1 })).success).toBe(false);
     expect(trialResultSchema.safeParse(result({ fid: Number.POSITIVE_INFINITY })).success).toBe(false);
+  });
+});
+
+describe("a requeue request", () => {
+  it("resets finished trials only when they are named", () => {
+    expect(requeueRequestSchema.parse({})).toEqual({ resetDone: false });
+    expect(requeueRequestSchema.parse({ trialIds: ["a"], resetDone: true })).toEqual({ trialIds: ["a"], resetDone: true });
+    const whole = requeueRequestSchema.safeParse({ resetDone: true });
+    expect(whole.success).toBe(false);
+    expect(whole.error!.issues[0]).toMatchObject({ path: ["trialIds"], message: expect.stringContaining("resetDone needs trialIds") });
+    expect(requeueRequestSchema.safeParse({ resetDone: "yes" }).success).toBe(false);
   });
 });

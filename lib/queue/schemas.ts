@@ -98,3 +98,16 @@ export const failRequestSchema = z.strictObject({ token: tokenSchema, message: z
 export const trialSelectionSchema = z.strictObject({
   trialIds: z.array(z.string().min(1).max(64)).min(1).max(5000).optional(),
 });
+
+/**
+ * Requeue: failed and cancelled trials, and with `resetDone` also finished
+ * ones (their results cleared, their attempts kept as history), so that an
+ * owner can repair results someone posted with the run link. Resetting
+ * results needs the trials named: never a whole sweep by accident.
+ */
+export const requeueRequestSchema = trialSelectionSchema
+  .extend({ resetDone: z.boolean().default(false) })
+  .refine((body) => !body.resetDone || body.trialIds !== undefined, {
+    path: ["trialIds"],
+    message: "resetDone needs trialIds: name the finished trials whose results to clear",
+  });

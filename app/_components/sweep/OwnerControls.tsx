@@ -3,16 +3,20 @@ import { useRouter } from "next/navigation";
 import { useState, type ReactNode } from "react";
 import type { StatusCounts } from "@/lib/queue/status";
 
+/** "reset" requeues finished trials, clearing their results (their attempts stay as history). */
+export type OwnerAction = "cancel" | "requeue" | "reset";
+
 export async function postOwnerAction(
   sweepId: string,
-  action: "cancel" | "requeue",
+  action: OwnerAction,
   trialIds?: string[],
 ): Promise<{ ok: true } | { ok: false; message: string }> {
   try {
-    const response = await fetch(`/api/sweeps/${sweepId}/${action}`, {
+    const request = { ...(trialIds ? { trialIds } : {}), ...(action === "reset" ? { resetDone: true } : {}) };
+    const response = await fetch(`/api/sweeps/${sweepId}/${action === "reset" ? "requeue" : action}`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify(trialIds ? { trialIds } : {}),
+      body: JSON.stringify(request),
     });
     if (response.ok) return { ok: true };
     const body = (await response.json().catch(() => ({}))) as { error?: string };

@@ -7,7 +7,7 @@ import type { TrialView } from "@/lib/repo/views";
 import type { SweepConfig } from "@/lib/sweep/schema";
 import { StatusBar } from "../StatusBar";
 import { duration } from "./format";
-import { OwnerControls, postOwnerAction } from "./OwnerControls";
+import { OwnerControls, postOwnerAction, type OwnerAction } from "./OwnerControls";
 import { TrialTable } from "./TrialTable";
 import { AnalysisView } from "../analysis/AnalysisView";
 import { ExportLinks } from "./ExportLinks";
@@ -50,8 +50,9 @@ export function SweepLive({ initial, pollUrl, config, initialView, exportBase, o
   const remaining = eta.remainingMs;
   const percentDone = counts.total === 0 ? 0 : Math.round((100 * (counts.done + counts.failed + counts.cancelled)) / counts.total);
 
-  async function trialAction(trial: TrialView, action: "cancel" | "requeue") {
+  async function trialAction(trial: TrialView, action: OwnerAction) {
     if (!owner) return;
+    if (action === "reset" && !window.confirm(`Clear the result of trial ${trial.orderIndex + 1} and run it again? Its attempts stay in its history.`)) return;
     const outcome = await postOwnerAction(owner.sweepId, action, [trial.id]);
     setActionError(outcome.ok ? null : outcome.message);
     await refresh();

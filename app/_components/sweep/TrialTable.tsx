@@ -3,11 +3,12 @@ import { formatMixRatio } from "@/lib/sweep/grid";
 import { AUG_KNOB_INFO, type AugKnob } from "@/lib/sweep/schema";
 import type { TrialView } from "@/lib/repo/views";
 import { duration, fixed, percent } from "./format";
+import type { OwnerAction } from "./OwnerControls";
 
 interface Props {
   trials: TrialView[];
   augKnob: AugKnob;
-  onTrialAction?: ((trial: TrialView, action: "cancel" | "requeue") => void) | undefined;
+  onTrialAction?: ((trial: TrialView, action: OwnerAction) => void) | undefined;
 }
 
 function ProgressCell({ trial }: { trial: TrialView }) {
@@ -87,6 +88,11 @@ export function TrialTable({ trials, augKnob, onTrialAction }: Props) {
                   {trial.status === "failed" || trial.status === "cancelled" ? (
                     <button type="button" className="button small" onClick={() => onTrialAction(trial, "requeue")} aria-label={`Requeue trial ${trial.orderIndex + 1}`}>
                       Requeue
+                    </button>
+                  ) : null}
+                  {trial.status === "done" ? (
+                    <button type="button" className="button small" onClick={() => onTrialAction(trial, "reset")} aria-label={`Reset trial ${trial.orderIndex + 1}`} title="Clear this result and run the trial again">
+                      Reset
                     </button>
                   ) : null}
                 </td>
