@@ -36,3 +36,28 @@ describe("promiseCache", () => {
     expect(made).toEqual(["a", "b", "c", "b"]);
   });
 });
+
+describe("promiseCache bounded by bytes", () => {
+  it("keeps resolved values within maxBytes, dropping the least recently used, and never keeps one that is too big alone", async () => {
+    const cached = promiseCache<Uint8Array>({ maxBytes: 100, sizeOf: (value) => value.byteLength });
+    let made = 0;
+    const make = (size: number) => async () => {
+      made += 1;
+      return new Uint8Array(size);
+    };
+    await cached("a", make(40));
+    await cached("b", make(40));
+    await cached("a", make(40)); // a is now the most recently used
+    expect(made).toBe(2);
+    await cached("c", make(40)); // 120 bytes: b goes
+    await Promise.resolve();
+    await cached("a", make(40));
+    expect(made).toBe(3);
+    await cached("b", make(40));
+    expect(made).toBe(4);
+    await cached("huge", make(500));
+    await Promise.resolve();
+    await cached("huge", make(500));
+    expect(made).toBe(6);
+  });
+});

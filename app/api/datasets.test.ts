@@ -12,6 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodeIdx } from "@/lib/data/idx";
 import { encodeNpy } from "@/lib/data/npy";
 import { syntheticSet, writeZip } from "@/lib/data/test-helpers";
+import { generatedQuality, qualityQuerySchema } from "@/lib/datasets/quality";
+import { getDb } from "@/lib/db/client";
 import { testDatabaseKinds } from "@/lib/testing/databases";
 import { useRouteDatabase } from "@/lib/testing/route-database";
 import { encodeDatasetAsset, parseDatasetAsset } from "@/lib/train/dataset";
@@ -213,6 +215,14 @@ describe.each(testDatabaseKinds())("dataset uploads on %s", (kind) => {
     expect((await quality("dataset=builtin:mnist&degradation=2")).status).toBe(422);
     expect((await quality("dataset=nope")).status).toBe(422);
     expect((await quality(`dataset=sha256:${genSha}`)).status).toBe(422);
+
+    // The same inputs are measured once: the second answer is the cached report itself.
+    const db = await getDb();
+    const query = qualityQuerySchema.parse({ dataset: "builtin:mnist", degradation: "0.8", size: "500" });
+    const first = await generatedQuality(db, query);
+    expect(await generatedQuality(db, { ...query })).toBe(first);
+    expect(first.quality.fid).toBe(worse.body.quality.fid);
+    expect(await generatedQuality(db, { ...query, degradation: 0.4 })).not.toBe(first);
 
     // A worker's result carries the quality metrics; the trial row keeps them.
     const created = await call(

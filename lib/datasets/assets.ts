@@ -12,7 +12,13 @@ import { getBlob } from "./store";
  * and quality scores. A few parsed sets stay in memory; uploads are
  * immutable (content-addressed), so nothing ever needs invalidating.
  */
-const cached = promiseCache<ImageSet>(4);
+const MiB = 1024 * 1024;
+const cached = promiseCache<ImageSet>({
+  maxEntries: 4,
+  // Bounded by what the parsed sets hold, not by their count: four 256 MB uploads would be a gigabyte.
+  maxBytes: Number(process.env.INFLATION_LAB_IMAGE_CACHE_MB ?? 512) * MiB,
+  sizeOf: (set) => set.images.byteLength + (set.labels?.byteLength ?? 0),
+});
 
 async function readAsset(ref: string): Promise<Uint8Array> {
   if (ref === BUILTIN_MNIST_REF) return new Uint8Array(await readFile(path.join(process.cwd(), "public", "datasets", "mnist-10k.bin")));

@@ -6,6 +6,7 @@ import { measureQuality, type GeneratedQuality } from "@/lib/quality/quality";
 import { getDataset, realSplitIssues } from "@/lib/repo/datasets";
 import { DATASET_REF_RE, SHA256_REF_RE } from "@/lib/sweep/schema";
 import { prepareTrialData } from "@/lib/train/data";
+import { promiseCache } from "@/lib/promise-cache";
 import { loadImageSet } from "./assets";
 import { getReferenceNet } from "./reference-cache";
 
@@ -31,7 +32,19 @@ export interface QualityReport {
  * on, against its labelled real training split: exactly what a worker
  * computes for a trial (same split, same sample, same reference network).
  */
-export async function generatedQuality(db: Db, query: QualityQuery): Promise<QualityReport> {
+/**
+ * Reports by their inputs: datasets are content-addressed and the measure is
+ * deterministic, so the same query always has the same answer, and a page
+ * that asks again (or many pages at once) costs one measurement.
+ */
+const reports = promiseCache<QualityReport>(256);
+
+export function generatedQuality(db: Db, query: QualityQuery): Promise<QualityReport> {
+  const key = JSON.stringify([query.dataset, query.source, query.generated ?? null, query.degradation, query.trainSize, query.testSize, query.size]);
+  return reports(key, () => measureGeneratedQuality(db, query));
+}
+
+async function measureGeneratedQuality(db: Db, query: QualityQuery): Promise<QualityReport> {
   const real = await getDataset(db, query.dataset);
   const issues = realSplitIssues(real, query, { ref: "dataset", trainSize: "trainSize" });
   if (issues.length > 0) throw new ValidationError(`invalid data: ${issues.map((i) => i.message).join("; ")}`, issues);

@@ -14,7 +14,12 @@ import { blobDir } from "./store";
  * saves time, never changes a number). Every browser fetches the same
  * weights, so quality figures from different workers are comparable.
  */
-const trained = promiseCache<ReferenceNet>();
+const trained = promiseCache<ReferenceNet>({
+  maxEntries: 32,
+  // Weights are JS numbers (8 bytes each) in arrays.
+  maxBytes: 64 * 1024 * 1024,
+  sizeOf: (net) => 8 * (net.w1.length + net.b1.length + net.w2.length + net.b2.length),
+});
 
 function fileFor(ref: string): string {
   const key = shaFromRef(ref) ?? ref.replace(/[^a-z0-9-]/gi, "-");
