@@ -1,5 +1,7 @@
 import "server-only";
 import { createHash, randomBytes } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { Readable } from "node:stream";
 import { mkdir, open, readFile, rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
 
@@ -66,4 +68,19 @@ export async function getBlob(sha256: string): Promise<Uint8Array | null> {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
     throw error;
   }
+}
+
+/**
+ * The blob as a stream from disk with its size, or null when it is not
+ * stored: a download of a large upload never holds the file in memory.
+ */
+export async function openBlob(sha256: string): Promise<{ stream: ReadableStream<Uint8Array>; size: number } | null> {
+  const file = blobPath(sha256);
+  const info = await stat(file).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "ENOENT") return null;
+    throw error;
+  });
+  if (!info) return null;
+  const stream = Readable.toWeb(createReadStream(file)) as ReadableStream<Uint8Array>;
+  return { stream, size: info.size };
 }

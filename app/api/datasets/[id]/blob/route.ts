@@ -1,5 +1,5 @@
 import { route } from "@/lib/api/respond";
-import { getBlob, SHA256_HEX_RE } from "@/lib/datasets/store";
+import { openBlob, SHA256_HEX_RE } from "@/lib/datasets/store";
 import { NotFoundError } from "@/lib/errors";
 
 export const dynamic = "force-dynamic";
@@ -12,12 +12,13 @@ type Context = { params: Promise<{ id: string }> };
 export const GET = route(async (_request, { params }: Context) => {
   const id = (await params).id;
   if (!SHA256_HEX_RE.test(id)) throw new NotFoundError("dataset file");
-  const bytes = await getBlob(id);
-  if (!bytes) throw new NotFoundError("dataset file");
-  return new Response(bytes as Uint8Array<ArrayBuffer>, {
+  // Streamed from disk: a large upload is never read whole into memory to be sent.
+  const blob = await openBlob(id);
+  if (!blob) throw new NotFoundError("dataset file");
+  return new Response(blob.stream, {
     headers: {
       "content-type": "application/octet-stream",
-      "content-length": String(bytes.byteLength),
+      "content-length": String(blob.size),
       "cache-control": "public, max-age=31536000, immutable",
       etag: `"${id}"`,
       "x-content-sha256": id,
