@@ -9,18 +9,9 @@ import { readLimitedBytes } from "./request";
 const MULTIPART_OVERHEAD = 64 * 1024;
 const MAX_FILES = 64;
 
-/**
- * A name safe to store: NUL and unpaired surrogates removed (neither survives
- * PostgreSQL text or Prisma), cut to `max` code points so that no emoji is
- * split in half, and trimmed.
- */
-export function storableName(text: string, max = 120): string {
-  return Array.from(text)
-    .filter((c) => c !== "\u0000" && !/^[\ud800-\udfff]$/.test(c))
-    .slice(0, max)
-    .join("")
-    .trim();
-}
+import { storableName } from "@/lib/text";
+
+export { storableName };
 
 
 const fieldsSchema = z.strictObject({

@@ -108,6 +108,17 @@ describe("ingestFiles", () => {
     expect(set.count).toBe(3);
   });
 
+  it("bounds stored class names: a folder name of any length is cut at 100 code points", () => {
+    const png = (v: number) => encodePng({ width: 2, height: 2, colorType: 0, samples: new Uint8Array(4).fill(v) });
+    const long = `${"x".repeat(99)}\u{1F600}${"y".repeat(5000)}`;
+    const zip = writeZip([
+      { name: `set/${long}/1.png`, data: png(10) },
+      { name: "set/dog/2.png", data: png(200) },
+    ]);
+    const { classNames } = ingestFiles([{ name: "pets.zip", bytes: zip }], { role: "dataset" });
+    expect(classNames).toEqual(["dog", `${"x".repeat(99)}\u{1F600}`].sort());
+  });
+
   it("shrinks images larger than 64 pixels a side and notes it", () => {
     const big = syntheticSet(3, 96, 128, 3, 0, 4);
     const npy = encodeNpy(big.images, "|u1", [3, 96, 128, 3]);

@@ -1,4 +1,5 @@
 import "server-only";
+import { storableName } from "@/lib/text";
 import {
   DatasetParseError,
   detectFormat,
@@ -123,6 +124,9 @@ function safeNdim(bytes: Uint8Array): number {
   }
 }
 
+/** Longest stored class name, in code points. */
+export const MAX_CLASS_NAME = 100;
+
 /** The smallest side the conv encoder and its random crops can learn from. */
 export const MIN_IMAGE_SIDE = 8;
 /** A real dataset must hold the smallest train split (100) and the smallest test split (100). */
@@ -174,5 +178,6 @@ export function ingestFiles(files: UploadFile[], options: IngestOptions): Ingest
     notes.push(`resized from ${set.height}x${set.width} to ${target.height}x${target.width} (the encoder takes at most 64 pixels a side)`);
     set = convertImageSet(set, target);
   }
-  return { set, format: parsed.format, classNames, notes };
+  // Folder names in a zip can be any length: class names are stored, so they are bounded.
+  return { set, format: parsed.format, classNames: classNames.map((name) => storableName(name, MAX_CLASS_NAME) || "(unnamed)"), notes };
 }
