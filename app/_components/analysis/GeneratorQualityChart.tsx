@@ -1,5 +1,5 @@
 "use client";
-import { CartesianGrid, ComposedChart, ErrorBar, LabelList, Line, ResponsiveContainer, Scatter, Tooltip, XAxis, YAxis } from "recharts";
+import { CartesianGrid, ComposedChart, ErrorBar, LabelList, ResponsiveContainer, Scatter, Tooltip, XAxis, YAxis } from "recharts";
 import type { GeneratorQualityAnalysis } from "@/lib/analysis/generator-quality";
 import { formatMixRatio } from "@/lib/sweep/grid";
 
@@ -15,7 +15,7 @@ export default function GeneratorQualityChart({ analysis }: { analysis: Generato
         fid: row.fid!.mean,
         best: y,
         degradation: row.degradation,
-        label: `d = ${row.degradation}`,
+        label: `d=${row.degradation}`,
         err: best.ciIndex ? [y - best.ciIndex.lo, best.ciIndex.hi - y] : [0, 0],
       };
     })
@@ -25,7 +25,7 @@ export default function GeneratorQualityChart({ analysis }: { analysis: Generato
   }
   return (
     <ResponsiveContainer width="100%" height="100%">
-      <ComposedChart data={data} margin={{ top: 10, right: 30, bottom: 24, left: 24 }}>
+      <ComposedChart data={data} margin={{ top: 26, right: 30, bottom: 24, left: 24 }}>
         <CartesianGrid strokeDasharray="3 3" stroke="#e3e7ed" />
         <XAxis
           dataKey="fid"
@@ -47,10 +47,9 @@ export default function GeneratorQualityChart({ analysis }: { analysis: Generato
           formatter={(value, name) => (name === "best" ? (labels[Number(value)] ?? "") : String(value))}
           labelFormatter={(fid) => `FID ${Number(fid).toFixed(2)}`}
         />
-        <Line dataKey="best" stroke="#2f5bd3" strokeDasharray="4 3" dot={false} isAnimationActive={false} legendType="none" />
         <Scatter dataKey="best" fill="#2f5bd3" isAnimationActive={false} name="best">
           <ErrorBar dataKey="err" width={6} strokeWidth={2} stroke="#2f5bd3" direction="y" />
-          <LabelList dataKey="label" position="right" offset={10} fill="#4b5563" fontSize={12} />
+          <LabelList dataKey="label" position="top" offset={10} fill="#4b5563" fontSize={12} />
         </Scatter>
       </ComposedChart>
     </ResponsiveContainer>

@@ -45,7 +45,7 @@ export function GeneratorQualityPanel({ analysis, sentence, metric, augLabel, au
             </select>
           </label>
         ) : null}
-        <div className="analysis-grid">
+        <div>
           <div>
             <div className="chart-box" data-testid="chart-quality">
               <GeneratorQualityChart analysis={analysis} />
