@@ -50,13 +50,16 @@ export function ensureBuilt() {
   if (result.status !== 0) throw new Error(`next build failed (exit ${result.status})`);
 }
 
-/** `next start` on a fresh SQLite file in a temp directory; stop() kills the process group and removes the directory. */
-export async function startServer({ port, readyPath = "/api/sweeps" }) {
+/**
+ * `next start` on a fresh SQLite file in a temp directory (or on `databaseUrl`); stop() kills the process
+ * group and removes the directory.
+ */
+export async function startServer({ port, readyPath = "/api/sweeps", databaseUrl }) {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "inflation-lab-bench-"));
   const log = [];
   const server = spawn("npx", ["next", "start", "-p", String(port)], {
     cwd: root,
-    env: { ...process.env, DATABASE_URL: `file:${path.join(work, "bench.db")}`, NEXT_TELEMETRY_DISABLED: "1" },
+    env: { ...process.env, DATABASE_URL: databaseUrl ?? `file:${path.join(work, "bench.db")}`, NEXT_TELEMETRY_DISABLED: "1" },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
