@@ -1,6 +1,7 @@
 import type { TrialView } from "@/lib/repo/views";
 import { formatMixRatio } from "@/lib/sweep/grid";
 import type { MixRatio } from "@/lib/sweep/schema";
+import { trialDegradations } from "./generator-quality";
 import { formatAxisValue } from "./knobs";
 
 /** A result computed outside the app (e.g. the official PyTorch code) for one trial of a sweep. */
@@ -135,10 +136,6 @@ function explainNoMatch(row: ExternalResultRow, trials: readonly TrialView[]): s
   const seeds = [...new Set(trials.map((t) => t.seed))].sort((a, b) => a - b);
   if (!seeds.includes(row.seed)) return `seed ${row.seed} is not in this sweep (seeds: ${list(seeds, String)})`;
   return "no trial has this combination of augmentation value, mix ratio, generated size, degradation and seed";
-}
-
-function trialDegradations(trials: readonly TrialView[]): number[] {
-  return [...new Set(trials.flatMap((t) => (t.degradation === null ? [] : [t.degradation])))].sort((a, b) => a - b);
 }
 
 /** A row without a degradation matches every degradation; a trial without one ("none", or no axis) matches every row. */
