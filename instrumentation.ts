@@ -7,6 +7,9 @@ export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { prepareDatabase } = await import("./lib/db/prepare");
   await prepareDatabase();
+  // The lease endpoints without Next's router, for the production server (scripts/serve.mjs).
+  const { serveFastPath } = await import("./lib/api/fast-path");
+  (globalThis as Record<symbol, unknown>)[Symbol.for("inflation-lab.fast-path")] = serveFastPath;
   const { getDb } = await import("./lib/db/client");
   const { ensureExampleSweeps } = await import("./lib/repo/examples");
   const report = await ensureExampleSweeps(await getDb());

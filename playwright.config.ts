@@ -17,11 +17,11 @@ const BASE_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable
 const WEBGPU_ARGS = ["--enable-unsafe-webgpu", "--use-webgpu-adapter=swiftshader", "--enable-features=Vulkan", "--use-angle=swiftshader"];
 
 const server = (port: number, databaseUrl: string) => ({
-  command: `npx next start -p ${port}`,
+  command: `node scripts/serve.mjs -p ${port}`,
   url: `http://127.0.0.1:${port}/api/sweeps`,
   reuseExistingServer: false,
   timeout: 120_000,
-  env: { DATABASE_URL: databaseUrl, NEXT_TELEMETRY_DISABLED: "1", PORT: String(port) },
+  env: { DATABASE_URL: databaseUrl, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production", PORT: String(port) },
   stdout: "pipe" as const,
   stderr: "pipe" as const,
 });

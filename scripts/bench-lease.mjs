@@ -1,5 +1,5 @@
 // `npm run bench:lease`: the lease protocol under load, over HTTP, on each
-// database. A production `next start` serves one sweep (default 2,000 trials,
+// database. The production server (scripts/serve.mjs) serves one sweep (default 2,000 trials,
 // lease 5 s, 20 attempts) to N concurrent workers (default 200) in this
 // process. Each worker claims, heartbeats and completes; 5% of leases are
 // abandoned (they lapse and are taken over), 5% of attempts fail on purpose,
@@ -8,18 +8,35 @@
 // operations per second, p50/p99 per operation, the 5xx count and an
 // exactly-once check of every stored result. A benchmark, not a test: it
 // asserts nothing and always prints its figures.
+// With --profile the server runs under `node --cpu-prof` and the run ends
+// with where its CPU went (by package and by function). --think-ms makes
+// each worker pause between its calls, as a real worker trains between
+// them (0, the default, is a closed loop: every worker calls again at
+// once). --abusers adds clients that send malformed lease calls in a
+// tight loop; their answers are counted apart from the workers'.
 //   npm run bench:lease -- [--workers 200] [--trials 2000] [--databases sqlite,postgres] [--port 3400]
+//                          [--think-ms 0] [--abusers 0] [--profile]
 // PostgreSQL comes from BENCH_POSTGRES_URL or DATABASE_URL (a scratch database is created and dropped).
 import { createHash } from "node:crypto";
 import pg from "pg";
-import { describeMachine, ensureBuilt, list, readOptions, startServer } from "./bench/app.mjs";
+import fs from "node:fs";
+import http from "node:http";
+import os from "node:os";
+import path from "node:path";
+import { describeMachine, ensureBuilt, list, processCpuSeconds, readOptions, startServer } from "./bench/app.mjs";
+import { summariseProfiles } from "./bench/profile.mjs";
 
 const options = readOptions(process.argv.slice(2), {
   workers: { env: "BENCH_WORKERS", fallback: "200" },
   trials: { env: "BENCH_TRIALS", fallback: "2000" },
   databases: { env: "BENCH_DATABASES", fallback: "sqlite,postgres" },
   port: { env: "BENCH_PORT", fallback: "3400" },
+  profile: { env: "BENCH_PROFILE", fallback: "0" },
+  "think-ms": { env: "BENCH_THINK_MS", fallback: "0" },
+  abusers: { env: "BENCH_ABUSERS", fallback: "0" },
 });
+const THINK_MS = Number(options["think-ms"]);
+const ABUSERS = Number(options.abusers);
 const WORKERS = Number(options.workers);
 const TRIALS = Number(options.trials);
 const postgresAdmin = process.env.BENCH_POSTGRES_URL ?? (/^postgres(ql)?:\/\//.test(process.env.DATABASE_URL ?? "") ? process.env.DATABASE_URL : "postgresql://postgres@127.0.0.1:5432/postgres");
@@ -67,7 +84,10 @@ async function run(database) {
       await cleanup.end();
     };
   }
-  const server = await startServer({ port: Number(options.port), databaseUrl });
+  const profileDir = options.profile === "0" ? null : fs.mkdtempSync(path.join(os.tmpdir(), "inflation-lab-profile-"));
+  const nodeArgs = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];
+  const server = await startServer({ port: Number(options.port), databaseUrl, nodeArgs });
+  let operations = 0;
   try {
     const created = await fetch(`${server.url}/api/sweeps`, {
       method: "POST",
@@ -85,16 +105,35 @@ async function run(database) {
     const problems = [];
     const count = (status) => statuses.set(status, (statuses.get(status) ?? 0) + 1);
 
+    // node:http with keep-alive, not fetch: the client shares the machine with the server, and fetch costs
+    // about three times the CPU per request.
+    const agent = new http.Agent({ keepAlive: true, maxSockets: WORKERS + ABUSERS });
+    const target = new URL(server.url);
+    const post = (path, payload, type = "application/json") =>
+      new Promise((resolve, reject) => {
+        const request = http.request(
+          { agent, host: target.hostname, port: target.port, path, method: "POST", headers: { "content-type": type, "content-length": Buffer.byteLength(payload) } },
+          (response) => {
+            const chunks = [];
+            response.on("data", (chunk) => chunks.push(chunk));
+            response.on("end", () => resolve({ status: response.statusCode, text: Buffer.concat(chunks).toString("utf8") }));
+            response.on("error", reject);
+          },
+        );
+        request.on("error", reject);
+        request.end(payload);
+      });
+
     async function call(op, path, body) {
       const begin = performance.now();
       let response;
       try {
-        response = await fetch(`${server.url}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+        response = await post(path, JSON.stringify(body));
       } catch (error) {
         count("network");
         return { status: 0, body: null, error };
       }
-      const text = await response.text();
+      const { text } = response;
       stats[op].push(performance.now() - begin);
       count(response.status);
       if (response.status >= 500) serverErrors += 1;
@@ -116,6 +155,36 @@ async function run(database) {
       imagesPerSecond: 100,
       environment: { backend: "bench" },
     });
+
+    const think = () => (THINK_MS > 0 ? new Promise((resolve) => setTimeout(resolve, THINK_MS * (0.5 + Math.random()))) : null);
+
+    // Malformed calls of every kind the server must refuse with a 4xx.
+    const abuse = [
+      () => [`/api/sweeps/${sweep.id}/claim`, "{not json", "application/json"],
+      () => [`/api/sweeps/${sweep.id}/claim`, JSON.stringify({ workerId: "!!" }), "application/json"],
+      () => [`/api/sweeps/${sweep.id}/claim`, JSON.stringify({ workerId: "abusive" }), "application/x-www-form-urlencoded"],
+      () => [`/api/sweeps/no-such-sweep-id/claim`, JSON.stringify({}), "application/json"],
+      () => [`/api/sweeps/%E0%A4%A/claim`, "{}", "application/json"],
+      () => [`/api/trials/no-such-trial-id/heartbeat`, JSON.stringify({ token: "x".repeat(32) }), "application/json"],
+      () => [`/api/trials/no-such-trial-id/complete`, JSON.stringify({ token: "x".repeat(32), result: { linearProbeAccuracy: "high" } }), "application/json"],
+      () => [`/api/trials/no-such-trial-id/fail`, JSON.stringify({ token: "short", message: "" }), "application/json"],
+      () => [`/api/trials/no-such-trial-id/release`, "", "application/json"],
+    ];
+    const abuserStatuses = new Map();
+    let abuserCalls = 0;
+    async function abuser(index) {
+      for (let i = index; !finished; i++) {
+        const [path, payload, type] = abuse[i % abuse.length]();
+        let status = 0;
+        try {
+          status = (await post(path, payload, type)).status;
+        } catch {
+          // a refused connection counts as status 0
+        }
+        abuserCalls += 1;
+        abuserStatuses.set(status, (abuserStatuses.get(status) ?? 0) + 1);
+      }
+    }
 
     let finished = false;
     async function worker(index) {
@@ -139,9 +208,11 @@ async function run(database) {
         }
         const { trial, lease } = claim.body;
         const attempt = trial.attempts;
+        await think();
         if (roll(trial.id, attempt, "abandon") < 0.05) continue; // walk away: the lease lapses
         const beat = await call("heartbeat", `/api/trials/${trial.id}/heartbeat`, { token: lease.token, progress: { phase: "train", step: 1, totalSteps: 2 } });
         if (beat.status !== 200) continue;
+        await think();
         if (roll(trial.id, attempt, "fail") < 0.05) {
           await call("fail", `/api/trials/${trial.id}/fail`, { token: lease.token, message: "bench: failed on purpose" });
           continue;
@@ -165,9 +236,13 @@ async function run(database) {
 
     const started = performance.now();
     const cpuStart = process.cpuUsage();
+    const serverCpuStart = processCpuSeconds(server.pid);
+    const abusing = Array.from({ length: ABUSERS }, (_, i) => abuser(i));
     await Promise.all(Array.from({ length: WORKERS }, (_, i) => worker(i)));
     finished = true;
+    await Promise.all(abusing);
     const seconds = (performance.now() - started) / 1000;
+    const serverCpuEnd = processCpuSeconds(server.pid);
 
     // Exactly once: every trial done, with the result its one accepted completion sent.
     const exported = await (await fetch(`${server.url}/api/sweeps/${sweep.id}/export?format=json`, { headers: { "x-owner-secret": ownerSecret } })).json();
@@ -178,22 +253,35 @@ async function run(database) {
       else if (problems.length < 20) problems.push(`trial ${trial.id}: ${trial.status}, ${doneAttempts} done attempts, stored ${trial.linearAcc}, accepted ${accepted.get(trial.id)}`);
     }
     const ops = Object.values(stats).reduce((sum, list) => sum + list.length, 0);
+    operations = ops;
     const rows = Object.entries(stats).map(([op, values]) => {
       const sorted = [...values].sort((a, b) => a - b);
       return `${op.padEnd(9)} ${String(values.length).padStart(6)}  p50 ${percentile(sorted, 0.5).toFixed(1).padStart(8)} ms  p99 ${percentile(sorted, 0.99).toFixed(1).padStart(8)} ms`;
     });
     const client = process.cpuUsage(cpuStart);
-    console.log(`\n== ${database}: ${exported.trials.length} trials, ${WORKERS} workers ==`);
+    console.log(`\n== ${database}: ${exported.trials.length} trials, ${WORKERS} workers, think ${THINK_MS} ms, ${ABUSERS} abusers ==`);
     console.log(`wall ${seconds.toFixed(1)} s, ${ops} lease operations, ${(ops / seconds).toFixed(0)} ops/s`);
     for (const row of rows) console.log(row);
     console.log(`responses: ${[...statuses].map(([status, n]) => `${status}: ${n}`).join(", ")}`);
     console.log(`5xx: ${serverErrors}; claims answered 409 (busy): ${busyClaims}`);
+    if (ABUSERS > 0) {
+      const abuser5xx = [...abuserStatuses].filter(([status]) => status >= 500 || status === 0).reduce((sum, [, n]) => sum + n, 0);
+      console.log(`abusers: ${abuserCalls} malformed calls (${(abuserCalls / seconds).toFixed(0)}/s): ${[...abuserStatuses].map(([status, n]) => `${status}: ${n}`).join(", ")}; 5xx or dropped: ${abuser5xx}`);
+    }
     console.log(`exactly once: ${exact} / ${exported.trials.length} trials done once with the accepted result`);
     console.log(`client CPU (this process): ${((client.user + client.system) / 1e6).toFixed(1)} s`);
+    if (serverCpuStart !== null && serverCpuEnd !== null) {
+      const serverCpu = serverCpuEnd - serverCpuStart;
+      console.log(`server CPU over the run: ${serverCpu.toFixed(1)} s, ${((1000 * serverCpu) / ops).toFixed(2)} ms per lease operation`);
+    }
     if (problems.length > 0) console.log(`problems (first ${Math.min(problems.length, 20)}):\n  ${problems.slice(0, 20).join("\n  ")}`);
   } finally {
-    server.stop();
+    await server.stop();
     await dropDatabase();
+    if (profileDir) {
+      console.log(summariseProfiles(profileDir, { operations }));
+      fs.rmSync(profileDir, { recursive: true, force: true });
+    }
   }
 }
 

@@ -4,7 +4,7 @@
 import fs from "node:fs";
 import path from "node:path";
 
-const SOURCES = ["app", "lib", "prisma", "public", "instrumentation.ts", "next.config.js", "package.json"];
+const SOURCES = ["app", "lib", "prisma", "public", "instrumentation.ts", "next.config.js", "security-headers.mjs", "package.json"];
 
 function newestMtime(root, entry) {
   const full = path.join(root, entry);

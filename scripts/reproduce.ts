@@ -131,9 +131,9 @@ async function ensureServer(explicit: string | null): Promise<{ url: string; sto
   }
   console.log(`starting the app at ${url} (as npm start: same database)...`);
   const log: string[] = [];
-  const server = spawn("npx", ["next", "start", "-p", port], {
+  const server = spawn(process.execPath, [path.join(ROOT, "scripts", "serve.mjs"), "-p", port], {
     cwd: ROOT,
-    env: { NEXT_TELEMETRY_DISABLED: "1", ...process.env },
+    env: { NEXT_TELEMETRY_DISABLED: "1", ...process.env, NODE_ENV: "production" },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });

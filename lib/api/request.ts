@@ -10,13 +10,22 @@ export async function readJson(
   request: Request,
   { limitBytes = DEFAULT_BODY_LIMIT, emptyAsObject = false } = {},
 ): Promise<unknown> {
-  const declared = Number(request.headers.get("content-length") ?? "NaN");
+  checkJsonHeaders(request.headers.get("content-type"), request.headers.get("content-length"), limitBytes);
+  return parseJsonText(await readLimitedText(request, limitBytes), { emptyAsObject });
+}
+
+/** What can be refused before the body is read: a declared length over the limit (413), a content type that is not JSON (400). */
+export function checkJsonHeaders(contentType: string | null, contentLength: string | null, limitBytes = DEFAULT_BODY_LIMIT): void {
+  const declared = Number(contentLength ?? "NaN");
   if (Number.isFinite(declared) && declared > limitBytes) throw new PayloadTooLargeError(limitBytes, declared);
-  const contentType = request.headers.get("content-type") ?? "";
-  if (contentType !== "" && !/^application\/([\w.+-]*\+)?json\b/i.test(contentType) && !contentType.startsWith("text/plain")) {
-    throw new BadRequestError(`expected a JSON body (content-type application/json), got content-type "${contentType}"`);
+  const type = contentType ?? "";
+  if (type !== "" && !/^application\/([\w.+-]*\+)?json\b/i.test(type) && !type.startsWith("text/plain")) {
+    throw new BadRequestError(`expected a JSON body (content-type application/json), got content-type "${type}"`);
   }
-  const text = await readLimitedText(request, limitBytes);
+}
+
+/** A body's text as JSON: empty, malformed or unstorable text is a 400. */
+export function parseJsonText(text: string, { emptyAsObject = false } = {}): unknown {
   if (text.trim() === "") {
     if (emptyAsObject) return {};
     throw new BadRequestError("expected a JSON body, got an empty body");

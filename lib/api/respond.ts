@@ -20,36 +20,56 @@ export function json<T>(body: T, init?: ResponseInit): NextResponse<T> {
   });
 }
 
-/** The one place where errors become HTTP responses. */
-export function errorResponse(error: unknown): NextResponse<ErrorBody> {
+/** The one place where errors become HTTP statuses and bodies. */
+export function describeError(error: unknown): { status: number; body: ErrorBody } {
   if (error instanceof AppError) {
-    return json({ error: error.message, details: error.details }, { status: error.status });
+    return { status: error.status, body: { error: error.message, details: error.details } };
   }
   if (error instanceof ZodError) {
     const details = formatZodIssues(error);
-    return json({ error: `invalid request: ${summarizeIssues(details)}`, details }, { status: 422 });
+    return { status: 422, body: { error: `invalid request: ${summarizeIssues(details)}`, details } };
   }
   if (error instanceof SweepSpecError) {
-    return json({ error: error.message, details: error.issues }, { status: 422 });
+    return { status: 422, body: { error: error.message, details: error.issues } };
   }
   if (error instanceof DatasetParseError) {
     const { format, problem, field, expected, found, hint } = error;
-    return json(
-      { error: error.message, details: [{ path: field ?? "file", message: `${format}: ${problem}`, expected, received: found, ...(hint ? { hint } : {}) }] },
-      { status: 422 },
-    );
+    return {
+      status: 422,
+      body: { error: error.message, details: [{ path: field ?? "file", message: `${format}: ${problem}`, expected, received: found, ...(hint ? { hint } : {}) }] },
+    };
   }
   if (error instanceof DatasetFormatError) {
-    return json({ error: error.message, details: [{ path: "body", message: error.message }] }, { status: 422 });
+    return { status: 422, body: { error: error.message, details: [{ path: "body", message: error.message }] } };
   }
   if (error instanceof GridTooLargeError) {
-    return json(
-      { error: error.message, details: [{ path: "axes", message: error.message, expected: `<= ${error.limit} trials`, received: `${error.trialCount} trials` }] },
-      { status: 422 },
-    );
+    return {
+      status: 422,
+      body: { error: error.message, details: [{ path: "axes", message: error.message, expected: `<= ${error.limit} trials`, received: `${error.trialCount} trials` }] },
+    };
+  }
+  if (isTransientDatabaseError(error)) {
+    return { status: 503, body: { error: "the database is busy; retry shortly", details: null } };
   }
   console.error("unhandled error in API route", error);
-  return json({ error: "internal error", details: null }, { status: 500 });
+  return { status: 500, body: { error: "internal error", details: null } };
+}
+
+
+/**
+ * No connection came free in time (the PostgreSQL pool's wait, lib/db/client.ts), or
+ * another process held SQLite's write lock past the busy timeout: the request may succeed
+ * if sent again, so it is a 503 with Retry-After, not a 500.
+ */
+function isTransientDatabaseError(error: unknown): boolean {
+  const message = error instanceof Error ? error.message : "";
+  const code = (error as { code?: unknown }).code;
+  return /timeout exceeded when trying to connect|Unable to start a transaction in the given time/.test(message) || code === "SQLITE_BUSY";
+}
+
+export function errorResponse(error: unknown): NextResponse<ErrorBody> {
+  const { status, body } = describeError(error);
+  return json(body, { status, ...(status === 503 ? { headers: { "retry-after": "1" } } : {}) });
 }
 
 type Handler<C> = (request: Request, context: C) => Promise<Response>;

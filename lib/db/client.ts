@@ -1,9 +1,11 @@
 import "server-only";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { PrismaClient as PostgresPrismaClient } from "./generated/postgres/client";
 import { PrismaClient as SqlitePrismaClient } from "./generated/sqlite/client";
 import { migrateDatabase } from "./migrate";
+import { attachRawSql } from "./raw";
 import { serializedSqliteAdapter } from "./serial-sqlite";
 import { type DatabaseTarget, resolveDatabaseTarget } from "./target";
 
@@ -23,14 +25,27 @@ interface DbState {
 
 const globalForDb = globalThis as unknown as { inflationLabDb?: DbState };
 
+/**
+ * One pool for Prisma and the raw lease statements. Lease operations are
+ * single statements that hold a connection for about a millisecond, so 16
+ * connections serve hundreds of workers; a request that cannot get one in
+ * 3 s is refused with a 503 (retry) long before any lease (>= 10 s) lapses.
+ */
+export const POSTGRES_POOL = { max: 16, connectionTimeoutMillis: 3_000, idleTimeoutMillis: 30_000 } as const;
+
 export function createClient(target: DatabaseTarget): Db {
   if (target.kind === "sqlite") {
     // timeout is SQLite's busy timeout: another process may hold the write lock.
     // One queue for every statement on the shared connection (see serial-sqlite.ts).
-    return new SqlitePrismaClient({ adapter: serializedSqliteAdapter(new PrismaBetterSQLite3({ url: target.file, timeout: 15_000 })) });
+    const serial = serializedSqliteAdapter(new PrismaBetterSQLite3({ url: target.file, timeout: 15_000 }));
+    const client = new SqlitePrismaClient({ adapter: serial.adapter });
+    return attachRawSql(client, { kind: "sqlite", exclusive: (run) => serial.exclusive(() => client.$connect(), run) });
   }
-  const client = new PostgresPrismaClient({ adapter: new PrismaPg({ connectionString: target.url, max: 10 }) });
-  return client as unknown as Db;
+  const pool = new pg.Pool({ connectionString: target.url, ...POSTGRES_POOL });
+  // An idle connection the server dropped reports here; the pool replaces it on the next checkout.
+  pool.on("error", () => undefined);
+  const client = new PostgresPrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
+  return attachRawSql(client as unknown as Db, { kind: "postgres", pool });
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import type { Database } from "better-sqlite3";
 
 type Adapter = Awaited<ReturnType<PrismaBetterSQLite3["connect"]>>;
 type Transaction = Awaited<ReturnType<Adapter["startTransaction"]>>;
@@ -24,19 +25,42 @@ class FifoLock {
  * statement runs inside it and is rolled back with it. This wrapper puts
  * every statement and every whole transaction in one queue, so a write
  * outside a transaction is atomic on its own and never joins another.
+ * `exclusive` runs synchronous work on the same connection in the same
+ * queue: the raw SQL lease path (lib/db/raw.ts).
  */
-export function serializedSqliteAdapter(factory: PrismaBetterSQLite3): PrismaBetterSQLite3 {
+export function serializedSqliteAdapter(factory: PrismaBetterSQLite3): {
+  adapter: PrismaBetterSQLite3;
+  exclusive<T>(connect: () => Promise<unknown>, run: (database: Database) => T): Promise<T>;
+} {
+  let main: { lock: FifoLock; database: Database } | null = null;
   const wrapped = {
     provider: factory.provider,
     adapterName: factory.adapterName,
-    connect: async () => serialize(await factory.connect()),
-    connectToShadowDb: async () => serialize(await factory.connectToShadowDb()),
+    connect: async () => {
+      const inner = await factory.connect();
+      const lock = new FifoLock();
+      main = { lock, database: (inner as unknown as { client: Database }).client };
+      return serialize(inner, lock);
+    },
+    connectToShadowDb: async () => serialize(await factory.connectToShadowDb(), new FifoLock()),
   };
-  return wrapped as unknown as PrismaBetterSQLite3;
+  return {
+    adapter: wrapped as unknown as PrismaBetterSQLite3,
+    async exclusive(connect, run) {
+      if (!main) await connect();
+      if (!main) throw new Error("the SQLite connection is not open");
+      const { lock, database } = main;
+      const release = await lock.acquire();
+      try {
+        return run(database);
+      } finally {
+        release();
+      }
+    },
+  };
 }
 
-function serialize(inner: Adapter): Adapter {
-  const lock = new FifoLock();
+function serialize(inner: Adapter, lock: FifoLock): Adapter {
   const locked = async <T>(run: () => Promise<T>): Promise<T> => {
     const release = await lock.acquire();
     try {

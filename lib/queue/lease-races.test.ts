@@ -1,15 +1,21 @@
+import { createRequire } from "node:module";
+import { Worker } from "node:worker_threads";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Db } from "@/lib/db/client";
+import { createClient } from "@/lib/db/client";
 import { ConflictError } from "@/lib/errors";
 import { createSweep, deleteSweep } from "@/lib/repo/sweeps";
 import { sweepConfigSchema } from "@/lib/sweep/schema";
 import { openTestDatabase, testDatabaseKinds, type TestDatabase } from "@/lib/testing/databases";
 import { cancelTrials, claimNextTrial, heartbeatTrial, type Claim } from "./lease";
 
+const require = createRequire(import.meta.url);
+
 /**
  * Races the lease protocol must win whatever the interleaving. Each test
- * forces its interleaving with a Prisma query hook, so it fails every time
- * without the fix, not only when the scheduler is unlucky.
+ * forces its interleaving (a second connection that holds row locks, or a
+ * transaction kept open), so it fails every time without the fix, not only
+ * when the scheduler is unlucky.
  */
 
 const sweepConfig = (name: string, seeds: number, leaseSeconds = 60) =>
@@ -19,45 +25,46 @@ const sweepConfig = (name: string, seeds: number, leaseSeconds = 60) =>
     execution: { leaseSeconds, maxAttempts: 5 },
   });
 
-type UpdateManyArgs = { where: Record<string, unknown>; data: Record<string, unknown> };
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** A client whose claim update (trial.updateMany to "running") runs `before` first, once. */
-function withClaimHook(db: Db, before: (args: UpdateManyArgs) => Promise<UpdateManyArgs | void>): Db {
-  let fired = false;
-  return db.$extends({
-    query: {
-      trial: {
-        async updateMany({ args, query }) {
-          const claimLike = (args.data as Record<string, unknown>).status === "running";
-          if (claimLike && !fired) {
-            fired = true;
-            const replaced = await before(args as UpdateManyArgs);
-            return query((replaced ?? args) as typeof args);
-          }
-          return query(args);
-        },
-      },
-    },
-  }) as unknown as Db;
+/** A second PostgreSQL session (another server process, as far as the database can tell). */
+async function otherSession(t: TestDatabase): Promise<pg.Client> {
+  if (t.target.kind !== "postgres") throw new Error("PostgreSQL only");
+  const client = new pg.Client({ connectionString: t.target.url });
+  await client.connect();
+  return client;
 }
 
-/** A client that runs `after` once, right after the claim's read of its candidates (trial.findMany) returns. */
-function withCandidateHook(db: Db, after: () => Promise<void>): Db {
-  let fired = false;
-  return db.$extends({
-    query: {
-      trial: {
-        async findMany({ args, query }) {
-          const rows = await query(args);
-          if (!fired) {
-            fired = true;
-            await after();
-          }
-          return rows;
-        },
-      },
-    },
-  }) as unknown as Db;
+/**
+ * Another process on the same SQLite file: a worker thread opens its own
+ * connection, takes the write lock, runs `sql` and holds the lock for
+ * `holdMs` before it commits. Resolves once the lock is held, with a
+ * promise of the commit.
+ */
+async function holdSqliteWriteLock(file: string, sql: string, parameters: unknown[], holdMs: number) {
+  const code = `
+    const { parentPort, workerData } = require("node:worker_threads");
+    const Database = require(workerData.driver);
+    const db = new Database(workerData.file);
+    db.exec("BEGIN IMMEDIATE");
+    db.prepare(workerData.sql).run(...workerData.parameters);
+    parentPort.postMessage("held");
+    const until = Date.now() + workerData.holdMs;
+    while (Date.now() < until) {}
+    db.exec("COMMIT");
+    db.close();
+    parentPort.postMessage("committed");
+  `;
+  const worker = new Worker(code, { eval: true, workerData: { driver: require.resolve("better-sqlite3"), file, sql, parameters, holdMs } });
+  const committed = new Promise<void>((resolve, reject) => {
+    worker.on("message", (message) => message === "committed" && resolve());
+    worker.on("error", reject);
+  });
+  await new Promise<void>((resolve, reject) => {
+    worker.on("message", (message) => message === "held" && resolve());
+    worker.on("error", reject);
+  });
+  return { committed };
 }
 
 describe.each(testDatabaseKinds())("lease races on %s", (kind) => {
@@ -69,16 +76,36 @@ describe.each(testDatabaseKinds())("lease races on %s", (kind) => {
     await t?.drop();
   });
 
-  it("a claimer that read a lease as lapsed cannot take it after its worker's heartbeat renewed it", async () => {
+  it("a claimer that reads a lease as lapsed cannot take it once its worker's heartbeat renewed it", async () => {
     const { sweep } = await createSweep(t.db, sweepConfig("no stealing", 1, 60));
     const start = new Date(Date.UTC(2031, 0, 1));
     const first = (await claimNextTrial(t.db, { sweepId: sweep.id, workerId: "a", now: start }))!;
     const later = new Date(start.getTime() + 61_000);
-    // The claimer reads the lease as lapsed at `later`; before its update lands, the worker heartbeats.
-    const racing = withCandidateHook(t.db, async () => {
-      await heartbeatTrial(t.db, { trialId: first.trial.id, token: first.attempt.token, now: later });
-    });
-    const stolen = await claimNextTrial(racing, { sweepId: sweep.id, workerId: "b", now: later });
+    const renewedUntil = new Date(later.getTime() + 60_000);
+    // At `later` the lease has lapsed. Another session (the worker's heartbeat, as the database sees it)
+    // renews it and has not committed when the claim starts; it commits while the claim runs.
+    let committed: Promise<unknown>;
+    if (t.target.kind === "postgres") {
+      const heartbeat = await otherSession(t);
+      await heartbeat.query("BEGIN");
+      await heartbeat.query(`UPDATE "Trial" SET "leaseExpiresAt" = ($1::timestamptz AT TIME ZONE 'UTC') WHERE "id" = $2`, [
+        renewedUntil.toISOString(),
+        first.trial.id,
+      ]);
+      committed = sleep(200).then(async () => {
+        await heartbeat.query("COMMIT");
+        await heartbeat.end();
+      });
+    } else {
+      ({ committed } = await holdSqliteWriteLock(
+        t.target.file,
+        `UPDATE "Trial" SET "leaseExpiresAt" = ? WHERE "id" = ?`,
+        [renewedUntil.toISOString().replace("Z", "+00:00"), first.trial.id],
+        200,
+      ));
+    }
+    const stolen = await claimNextTrial(t.db, { sweepId: sweep.id, workerId: "b", now: later });
+    await committed;
     expect(stolen).toBeNull();
     const trial = await t.db.trial.findUniqueOrThrow({ where: { id: first.trial.id } });
     expect(trial.leaseToken).toBe(first.attempt.token);
@@ -126,58 +153,71 @@ describe.each(testDatabaseKinds())("lease races on %s", (kind) => {
     }
   });
 
-  it("a write outside any transaction is not rolled back with a claim that lost its race", async () => {
-    const { sweep } = await createSweep(t.db, sweepConfig("claims", 2));
+  it("a write outside any transaction is not rolled back with another request's transaction", async () => {
     const { sweep: doomed } = await createSweep(t.db, sweepConfig("to delete", 1));
+    const { sweep: other } = await createSweep(t.db, sweepConfig("claims", 2));
     let deleting: Promise<void> | null = null;
-    const racing = withClaimHook(t.db, async (args) => {
-      // While the claim's transaction is open, the owner deletes another sweep...
-      deleting = deleteSweep(t.db, doomed.id);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      // ...and the claim then loses its race (its conditional update matches nothing) and rolls back.
-      return { ...args, where: { ...args.where, id: "no-such-trial" } };
-    });
-    const claim = await claimNextTrial(racing, { sweepId: sweep.id, workerId: "loser" });
-    expect(claim).not.toBeNull();
+    let claiming: Promise<unknown> | null = null;
+    // While a transaction is open (between its statements), the owner deletes a sweep and a worker claims;
+    // the transaction then fails and rolls back.
+    await expect(
+      t.db.$transaction(async (tx) => {
+        await tx.trial.updateMany({ where: { sweepId: other.id, status: "queued" }, data: { lastError: "doomed transaction" } });
+        deleting = deleteSweep(t.db, doomed.id);
+        claiming = claimNextTrial(t.db, { sweepId: other.id, workerId: "bystander" });
+        await sleep(50);
+        throw new Error("roll back");
+      }),
+    ).rejects.toThrow("roll back");
     await deleting;
+    const claim = (await claiming) as Claim | null;
     expect(await t.db.sweep.findUnique({ where: { id: doomed.id } })).toBeNull();
     expect(await t.db.trial.count({ where: { sweepId: doomed.id } })).toBe(0);
+    expect(claim).not.toBeNull();
+    const claimed = await t.db.trial.findUniqueOrThrow({ where: { id: claim!.trial.id } });
+    expect(claimed.status).toBe("running");
+    expect(claimed.lastError).toBeNull();
+    expect(await t.db.attempt.count({ where: { token: claim!.attempt.token, status: "running" } })).toBe(1);
   });
 
   it("cancel-all while 50 workers heartbeat: no database error and no attempt left running on a cancelled trial", async () => {
     const { sweep } = await createSweep(t.db, sweepConfig("cancel race", 50));
     const leases: Claim[] = [];
     for (let i = 0; i < 50; i++) leases.push((await claimNextTrial(t.db, { sweepId: sweep.id, workerId: `w${i}` }))!);
-    // Each heartbeat pauses between its trial update and its attempt update, so the cancel runs while every
-    // heartbeat holds its trial row: taking attempts before trials there is a deadlock on PostgreSQL.
-    const slowBeats = t.db.$extends({
-      query: {
-        attempt: {
-          async update({ args, query }) {
-            await new Promise((resolve) => setTimeout(resolve, 20));
-            return query(args);
-          },
-        },
-      },
-    }) as unknown as Db;
+    // On PostgreSQL another session holds every trial row: the heartbeats queue for their trials, then
+    // cancel-all starts, then the trials are let go. The heartbeats get their trials first and go on to
+    // their attempts; a cancel that took attempts before trials would hold them now: a deadlock.
+    let holder: pg.Client | null = null;
+    if (t.target.kind === "postgres") {
+      holder = await otherSession(t);
+      await holder.query("BEGIN");
+      await holder.query(`SELECT "id" FROM "Trial" WHERE "sweepId" = $1 FOR UPDATE`, [sweep.id]);
+    }
     const unexpected: unknown[] = [];
     const beat = async (lease: (typeof leases)[number]) => {
       try {
-        await heartbeatTrial(slowBeats, { trialId: lease.trial.id, token: lease.attempt.token, progress: { phase: "train", step: 1, totalSteps: 10 } });
+        await heartbeatTrial(t.db, { trialId: lease.trial.id, token: lease.attempt.token, progress: { phase: "train", step: 1, totalSteps: 10 } });
       } catch (error) {
         if (!(error instanceof ConflictError)) unexpected.push(error);
       }
     };
+    // The owner's request comes through its own connection pool (the heartbeats fill this one while they wait).
+    const owner = createClient(t.target);
     const cancel = async () => {
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      await sleep(100);
       try {
-        return (await cancelTrials(t.db, { sweepId: sweep.id })).cancelled;
+        return (await cancelTrials(owner, { sweepId: sweep.id })).cancelled;
       } catch (error) {
         unexpected.push(error);
         return -1;
       }
     };
-    const [cancelled] = await Promise.all([cancel(), ...leases.map(beat)]);
+    const release = async () => {
+      await sleep(300);
+      await holder?.query("COMMIT");
+      await holder?.end();
+    };
+    const [cancelled] = await Promise.all([cancel(), release(), ...leases.map(beat)]).finally(() => owner.$disconnect());
     expect(unexpected.map(String)).toEqual([]);
     expect(cancelled).toBe(50);
     expect(await t.db.trial.count({ where: { sweepId: sweep.id, status: { not: "cancelled" } } })).toBe(0);

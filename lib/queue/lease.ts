@@ -1,16 +1,23 @@
 import "server-only";
 import { createHash } from "node:crypto";
 import type { Db, Trial } from "@/lib/db/client";
+import { rawSqlOf } from "@/lib/db/raw";
 import { ConflictError, NotFoundError } from "@/lib/errors";
-import { randomId } from "@/lib/ids";
 import { canonicalJson } from "@/lib/sweep/hash";
+import type { SweepConfig } from "@/lib/sweep/schema";
+import { storedConfig } from "@/lib/sweep/stored-config";
+import { type LeaseSql, leaseSql } from "./lease-sql";
 import { type Progress, type TrialResult, trialMetricColumns } from "./schemas";
+import { countsFrom, type StatusCounts } from "./status";
 
 /**
  * The lease protocol. Every state change is a conditional update whose row
  * count decides who won, so it is safe on SQLite and PostgreSQL alike with
  * no table locks. Attempts are history: they are only ever appended or moved
- * from `running` to a final status.
+ * from `running` to a final status. The five worker operations (claim,
+ * heartbeat, complete, fail, release) are plain SQL with a constant number
+ * of statements (lease-sql.ts); only when one changes nothing do the
+ * functions here read further, to say why.
  */
 
 export interface Claim {
@@ -21,22 +28,27 @@ export interface Claim {
 interface ClaimOptions {
   sweepId: string;
   workerId?: string | undefined;
+  workerLabel?: string | undefined;
+  userAgent?: string | undefined;
   now?: Date;
 }
 
-/** Lost races are retried with another candidate; this bounds the retries. */
+export interface WorkerClaim {
+  claim: Claim | null;
+  config: SweepConfig;
+  leaseSeconds: number;
+  counts: StatusCounts;
+}
+
+/** Rounds that retired an exhausted trial or met only locked rows are retried; this bounds them. */
 const MAX_CLAIM_ROUNDS = 25;
-const CANDIDATES_PER_ROUND = 8;
 
-class LostRace extends Error {}
-
-async function loadSweepLimits(db: Db, sweepId: string) {
-  const sweep = await db.sweep.findUnique({
-    where: { id: sweepId },
-    select: { leaseSeconds: true, maxAttempts: true },
-  });
-  if (!sweep) throw new NotFoundError("sweep");
-  return sweep;
+const sqlByClient = new WeakMap<object, LeaseSql>();
+function sqlFor(db: Db): LeaseSql {
+  const raw = rawSqlOf(db);
+  let sql = sqlByClient.get(raw);
+  if (!sql) sqlByClient.set(raw, (sql = leaseSql(raw)));
+  return sql;
 }
 
 /** The hash stored with an accepted result; equal results hash equally (canonical JSON). */
@@ -45,114 +57,64 @@ export function resultHash(result: unknown): string {
 }
 
 /**
- * Takes the first claimable trial in the sweep's order: queued, or running
- * with a lapsed lease. A lapsed lease counts as a failed attempt; a trial
- * that has used up its attempts that way is marked failed instead.
+ * What a worker's claim gets: the first claimable trial in the sweep's
+ * order (queued, or running with a lapsed lease) with a new lease, the
+ * sweep's config and its counts after the claim. A lapsed lease counts as
+ * a failed attempt; a trial that has used up its attempts that way is
+ * marked failed instead and the claim goes on to the next. `workerId`
+ * registers the worker (or records that it was seen) in the same step.
  */
-export async function claimNextTrial(db: Db, options: ClaimOptions): Promise<Claim | null> {
-  const { sweepId, workerId } = options;
-  const limits = await loadSweepLimits(db, sweepId);
+export async function claimForWorker(db: Db, options: ClaimOptions): Promise<WorkerClaim> {
+  const sql = sqlFor(db);
   for (let round = 0; round < MAX_CLAIM_ROUNDS; round++) {
-    const now = options.now ?? new Date();
-    const candidates = await db.trial.findMany({
-      where: {
-        sweepId,
-        OR: [{ status: "queued" }, { status: "running", leaseExpiresAt: { lt: now } }],
-      },
-      orderBy: { orderIndex: "asc" },
-      take: CANDIDATES_PER_ROUND,
-    });
-    if (candidates.length === 0) return null;
-    // The first round respects the order; after a lost race, spread out so
-    // that many claimers stop colliding on the same row.
-    const pick = round === 0 ? 0 : Math.floor(Math.random() * candidates.length);
-    const candidate = candidates[pick]!;
-    try {
-      const claim = await claimCandidate(db, candidate, limits, workerId, now);
-      if (claim) return claim;
-    } catch (error) {
-      if (!(error instanceof LostRace)) throw error;
+    const result = await sql.claim(options);
+    if (!result) throw new NotFoundError("sweep");
+    if (result.retired) continue;
+    if (result.contended && round < MAX_CLAIM_ROUNDS - 1) {
+      // Every claimable row was being claimed by someone else this instant; theirs commit within milliseconds.
+      await new Promise((resolve) => setTimeout(resolve, 1 + Math.random() * 4));
+      continue;
     }
+    if (result.contended) break;
+    const counts = result.counts ? rememberCounts(options.sweepId, result.counts) : await recentCounts(sql, options.sweepId);
+    return {
+      claim: result.claimed,
+      config: storedConfig(result.sweep.configJson, result.sweep.configHash),
+      leaseSeconds: result.sweep.leaseSeconds,
+      counts,
+    };
   }
   throw new ConflictError("too many workers are claiming at once; retry shortly");
 }
 
-async function claimCandidate(
-  db: Db,
-  candidate: Trial,
-  limits: { leaseSeconds: number; maxAttempts: number },
-  workerId: string | undefined,
-  now: Date,
-): Promise<Claim | null> {
-  const lapsed = candidate.status === "running";
-  const failures = candidate.failureCount + (lapsed ? 1 : 0);
-  const sameState = {
-    id: candidate.id,
-    status: candidate.status,
-    leaseToken: candidate.leaseToken,
-    attemptCount: candidate.attemptCount,
-    // A heartbeat may have renewed the lease since it was read as lapsed: take it only if it is still lapsed.
-    ...(lapsed ? { leaseExpiresAt: { lt: now } } : {}),
-  };
-  return db.$transaction(async (tx) => {
-    if (lapsed && failures >= limits.maxAttempts) {
-      const won = await tx.trial.updateMany({
-        where: sameState,
-        data: {
-          status: "failed",
-          leaseToken: null,
-          leaseExpiresAt: null,
-          failureCount: failures,
-          lastError: "lease expired (the worker stopped reporting)",
-        },
-      });
-      if (won.count === 0) throw new LostRace();
-      await expireAttempt(tx, candidate.leaseToken, now);
-      return null;
-    }
-    const token = randomId(24);
-    const leaseExpiresAt = new Date(now.getTime() + limits.leaseSeconds * 1000);
-    const won = await tx.trial.updateMany({
-      where: sameState,
-      data: {
-        status: "running",
-        leaseToken: token,
-        leaseExpiresAt,
-        attemptCount: candidate.attemptCount + 1,
-        failureCount: failures,
-        ...(lapsed ? { lastError: "lease expired (the worker stopped reporting)" } : {}),
-      },
-    });
-    if (won.count === 0) throw new LostRace();
-    if (lapsed) await expireAttempt(tx, candidate.leaseToken, now);
-    const attempt = await tx.attempt.create({
-      data: {
-        id: randomId(),
-        trialId: candidate.id,
-        number: candidate.attemptCount + 1,
-        token,
-        workerId: workerId ?? null,
-        status: "running",
-        startedAt: now,
-        leaseExpiresAt,
-      },
-    });
-    const trial = await tx.trial.findUniqueOrThrow({ where: { id: candidate.id } });
-    return {
-      trial,
-      attempt: { id: attempt.id, number: attempt.number, token, leaseExpiresAt },
-    };
-  });
+/**
+ * Counting walks every trial of the sweep (half a millisecond at 2,000
+ * trials), and a worker that got a trial does not use the counts. A claim
+ * that takes a trial therefore answers with counts at most this old; a
+ * claim that finds nothing counts afresh, since the worker decides from
+ * them whether to wait or stop.
+ */
+const COUNTS_MAX_AGE_MS = 500;
+const recentCountsBySweep = new Map<string, { at: number; counts: StatusCounts }>();
+
+function rememberCounts(sweepId: string, pairs: Record<string, number>): StatusCounts {
+  const counts = countsFrom(Object.entries(pairs));
+  recentCountsBySweep.delete(sweepId);
+  if (recentCountsBySweep.size >= 1000) recentCountsBySweep.delete(recentCountsBySweep.keys().next().value!);
+  recentCountsBySweep.set(sweepId, { at: Date.now(), counts });
+  return counts;
 }
 
-type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
+async function recentCounts(sql: LeaseSql, sweepId: string): Promise<StatusCounts> {
+  const known = recentCountsBySweep.get(sweepId);
+  if (known && Date.now() - known.at < COUNTS_MAX_AGE_MS) return known.counts;
+  const pairs = await sql.counts(sweepId);
+  return pairs ? rememberCounts(sweepId, pairs) : countsFrom([]);
+}
 
-async function expireAttempt(tx: Tx, token: string | null, now: Date): Promise<void> {
-  if (!token) return;
-  await tx.attempt.updateMany({
-    where: { token, status: "running" },
-    data: { status: "expired", finishedAt: now, errorMessage: "lease expired before a result arrived" },
-  });
+/** The claim alone (tests and tools); null when nothing is claimable. */
+export async function claimNextTrial(db: Db, options: ClaimOptions): Promise<Claim | null> {
+  return (await claimForWorker(db, options)).claim;
 }
 
 async function attemptForToken(db: Db, trialId: string, token: string) {
@@ -179,34 +141,17 @@ interface HeartbeatOptions {
   now?: Date;
 }
 
+/** Extends the lease by the sweep's lease length from now; 404/409 when the token does not hold it. */
 export async function heartbeatTrial(db: Db, options: HeartbeatOptions): Promise<{ leaseExpiresAt: Date }> {
-  const now = options.now ?? new Date();
-  const attempt = await attemptForToken(db, options.trialId, options.token);
-  const trial = await db.trial.findUniqueOrThrow({ where: { id: options.trialId }, select: { sweepId: true } });
-  const { leaseSeconds } = await loadSweepLimits(db, trial.sweepId);
-  const leaseExpiresAt = new Date(now.getTime() + leaseSeconds * 1000);
-  const extended = await db.$transaction(async (tx) => {
-    const won = await tx.trial.updateMany({
-      where: { id: options.trialId, leaseToken: options.token, status: "running" },
-      data: { leaseExpiresAt },
-    });
-    if (won.count === 0) return false;
-    await tx.attempt.update({
-      where: { id: attempt.id },
-      data: {
-        heartbeatAt: now,
-        heartbeatCount: { increment: 1 },
-        leaseExpiresAt,
-        ...(options.progress ? { progressJson: JSON.stringify(options.progress) } : {}),
-      },
-    });
-    if (attempt.workerId) {
-      await tx.worker.updateMany({ where: { sweepId: trial.sweepId, id: attempt.workerId }, data: { lastSeenAt: now } });
-    }
-    return true;
+  const leaseExpiresAt = await sqlFor(db).heartbeat({
+    trialId: options.trialId,
+    token: options.token,
+    progressJson: options.progress ? JSON.stringify(options.progress) : null,
+    now: options.now,
   });
-  if (!extended) throw await describeLostLease(db, options.trialId);
-  return { leaseExpiresAt };
+  if (leaseExpiresAt) return { leaseExpiresAt };
+  await attemptForToken(db, options.trialId, options.token);
+  throw await describeLostLease(db, options.trialId);
 }
 
 interface CompleteOptions {
@@ -220,40 +165,22 @@ export type CompleteOutcome = "accepted" | "duplicate";
 
 /** Accepts a result exactly once; the same token and payload again is a no-op. */
 export async function completeTrial(db: Db, options: CompleteOptions): Promise<CompleteOutcome> {
-  const now = options.now ?? new Date();
   const { result } = options;
   const hash = resultHash(result);
-  const attempt = await attemptForToken(db, options.trialId, options.token);
-  const accepted = await db.$transaction(async (tx) => {
-    const won = await tx.trial.updateMany({
-      where: { id: options.trialId, leaseToken: options.token, status: "running" },
-      data: {
-        status: "done",
-        leaseToken: null,
-        leaseExpiresAt: null,
-        doneAttemptId: attempt.id,
-        ...trialMetricColumns(result),
-        lastError: null,
-      },
-    });
-    if (won.count === 0) return false;
-    await tx.attempt.update({
-      where: { id: attempt.id },
-      data: {
-        status: "done",
-        finishedAt: now,
-        resultJson: JSON.stringify(result),
-        resultHash: hash,
-        environmentJson: JSON.stringify(result.environment),
-      },
-    });
-    return true;
+  const accepted = await sqlFor(db).complete({
+    trialId: options.trialId,
+    token: options.token,
+    columns: trialMetricColumns(result),
+    resultJson: JSON.stringify(result),
+    resultHash: hash,
+    environmentJson: JSON.stringify(result.environment),
+    now: options.now,
   });
   if (accepted) return "accepted";
+  const attempt = await attemptForToken(db, options.trialId, options.token);
   const trial = await db.trial.findUnique({ where: { id: options.trialId }, select: { status: true, doneAttemptId: true } });
   if (trial?.status === "done" && trial.doneAttemptId === attempt.id) {
-    const stored = await db.attempt.findUnique({ where: { id: attempt.id }, select: { resultHash: true } });
-    if (stored?.resultHash === hash) return "duplicate";
+    if (attempt.resultHash === hash) return "duplicate";
     throw new ConflictError("this trial already has a different result from this token; results are never overwritten");
   }
   throw await describeLostLease(db, options.trialId);
@@ -270,28 +197,10 @@ export type FailOutcome = { trialStatus: "queued" | "failed"; duplicate: boolean
 
 /** Requeues the trial, or marks it failed once it has used its attempts. */
 export async function failTrial(db: Db, options: FailOptions): Promise<FailOutcome> {
-  const now = options.now ?? new Date();
+  const status = await sqlFor(db).fail({ trialId: options.trialId, token: options.token, message: options.message, now: options.now });
+  if (status) return { trialStatus: status, duplicate: false };
   const attempt = await attemptForToken(db, options.trialId, options.token);
-  const trial = await db.trial.findUniqueOrThrow({ where: { id: options.trialId } });
-  const { maxAttempts } = await loadSweepLimits(db, trial.sweepId);
-  const outcome = await db.$transaction(async (tx) => {
-    const held = { id: options.trialId, leaseToken: options.token, status: "running" };
-    const failures = trial.failureCount + 1;
-    const nextStatus = failures >= maxAttempts ? "failed" : "queued";
-    const won = await tx.trial.updateMany({
-      where: { ...held, failureCount: trial.failureCount },
-      data: { status: nextStatus, leaseToken: null, leaseExpiresAt: null, failureCount: failures, lastError: options.message },
-    });
-    if (won.count === 0) return null;
-    await tx.attempt.update({
-      where: { id: attempt.id },
-      data: { status: "failed", finishedAt: now, errorMessage: options.message },
-    });
-    return nextStatus;
-  });
-  if (outcome) return { trialStatus: outcome, duplicate: false };
-  const stored = await db.attempt.findUnique({ where: { id: attempt.id } });
-  if (stored?.status === "failed" && stored.errorMessage === options.message) {
+  if (attempt.status === "failed" && attempt.errorMessage === options.message) {
     const current = await db.trial.findUnique({ where: { id: options.trialId }, select: { status: true } });
     return { trialStatus: current?.status === "failed" ? "failed" : "queued", duplicate: true };
   }
@@ -303,23 +212,10 @@ export async function failTrial(db: Db, options: FailOptions): Promise<FailOutco
  * trial is queued again and the attempt does not count as a failure.
  */
 export async function releaseTrial(db: Db, options: { trialId: string; token: string; now?: Date }): Promise<{ released: boolean }> {
-  const now = options.now ?? new Date();
-  const attempt = await attemptForToken(db, options.trialId, options.token);
-  const released = await db.$transaction(async (tx) => {
-    const won = await tx.trial.updateMany({
-      where: { id: options.trialId, leaseToken: options.token, status: "running" },
-      data: { status: "queued", leaseToken: null, leaseExpiresAt: null },
-    });
-    if (won.count === 0) return false;
-    await tx.attempt.update({
-      where: { id: attempt.id },
-      data: { status: "cancelled", finishedAt: now, errorMessage: "released by the worker" },
-    });
-    return true;
-  });
+  const released = await sqlFor(db).release({ trialId: options.trialId, token: options.token, now: options.now });
   if (released) return { released: true };
-  const stored = await db.attempt.findUnique({ where: { id: attempt.id }, select: { status: true, errorMessage: true } });
-  if (stored?.status === "cancelled" && stored.errorMessage === "released by the worker") return { released: false };
+  const attempt = await attemptForToken(db, options.trialId, options.token);
+  if (attempt.status === "cancelled" && attempt.errorMessage === "released by the worker") return { released: false };
   throw await describeLostLease(db, options.trialId);
 }
 

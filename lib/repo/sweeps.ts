@@ -3,9 +3,10 @@ import type { Db, Sweep, Trial } from "@/lib/db/client";
 import { ForbiddenError, NotFoundError, UnauthorizedError } from "@/lib/errors";
 import { hashSecret, randomId, secretMatches } from "@/lib/ids";
 import { progressSchema } from "@/lib/queue/schemas";
-import { emptyCounts, type StatusCounts, TRIAL_STATUSES, type TrialStatus } from "@/lib/queue/status";
+import { countsFrom, type StatusCounts, type TrialStatus } from "@/lib/queue/status";
 import { expandGrid } from "@/lib/sweep/grid";
 import { sweepConfigHash, trialConfigHash } from "@/lib/sweep/hash";
+import { storedConfig } from "@/lib/sweep/stored-config";
 import { type SweepConfig, sweepConfigSchema } from "@/lib/sweep/schema";
 import type { SweepView, TrialView } from "./views";
 
@@ -59,14 +60,7 @@ export async function createSweep(db: Db, config: SweepConfig, ids?: { id: strin
 
 async function countStatuses(db: Db, sweepId: string): Promise<StatusCounts> {
   const groups = await db.trial.groupBy({ by: ["status"], where: { sweepId }, _count: { _all: true } });
-  const counts = emptyCounts();
-  for (const group of groups) {
-    if ((TRIAL_STATUSES as readonly string[]).includes(group.status)) {
-      counts[group.status as TrialStatus] = group._count._all;
-    }
-    counts.total += group._count._all;
-  }
-  return counts;
+  return countsFrom(groups.map((group) => [group.status, group._count._all]));
 }
 
 function toSweepView(sweep: Sweep, counts: StatusCounts): SweepView {
@@ -75,9 +69,7 @@ function toSweepView(sweep: Sweep, counts: StatusCounts): SweepView {
     shareId: sweep.shareId,
     name: sweep.name,
     description: sweep.description,
-    // Stored configs were validated on the way in; parsing again fills
-    // defaults that later versions of the schema may add.
-    config: sweepConfigSchema.parse(JSON.parse(sweep.configJson)),
+    config: storedConfig(sweep.configJson, sweep.configHash),
     configHash: sweep.configHash,
     trialCount: sweep.trialCount,
     createdAt: sweep.createdAt.toISOString(),

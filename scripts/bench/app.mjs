@@ -51,15 +51,16 @@ export function ensureBuilt() {
 }
 
 /**
- * `next start` on a fresh SQLite file in a temp directory (or on `databaseUrl`); stop() kills the process
+ * The production server (scripts/serve.mjs) on a fresh SQLite file in a temp directory (or on `databaseUrl`); stop() kills the process
  * group and removes the directory.
  */
-export async function startServer({ port, readyPath = "/api/sweeps", databaseUrl }) {
+export async function startServer({ port, readyPath = "/api/sweeps", databaseUrl, env = {}, nodeArgs = [] }) {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "inflation-lab-bench-"));
   const log = [];
-  const server = spawn("npx", ["next", "start", "-p", String(port)], {
+  // The production server (Next.js plus the lease fast path), as `npm start` runs it.
+  const server = spawn(process.execPath, [...nodeArgs, path.join(root, "scripts", "serve.mjs"), "-p", String(port)], {
     cwd: root,
-    env: { ...process.env, DATABASE_URL: databaseUrl ?? `file:${path.join(work, "bench.db")}`, NEXT_TELEMETRY_DISABLED: "1" },
+    env: { ...process.env, DATABASE_URL: databaseUrl ?? `file:${path.join(work, "bench.db")}`, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production", ...env },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
@@ -69,12 +70,15 @@ export async function startServer({ port, readyPath = "/api/sweeps", databaseUrl
   };
   server.stdout.on("data", keep);
   server.stderr.on("data", keep);
-  const stop = () => {
+  const exited = new Promise((resolve) => server.once("exit", resolve));
+  /** Resolves once the server has exited (at most 10 s), so a CPU profile it writes on exit is complete. */
+  const stop = async () => {
     try {
       process.kill(-server.pid, "SIGTERM");
     } catch {
       // already gone
     }
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
     fs.rmSync(work, { recursive: true, force: true });
   };
   const url = `http://127.0.0.1:${port}`;
@@ -82,7 +86,7 @@ export async function startServer({ port, readyPath = "/api/sweeps", databaseUrl
     if (server.exitCode !== null) break;
     try {
       const response = await fetch(`${url}${readyPath}`);
-      if (response.ok) return { url, stop, log };
+      if (response.ok) return { url, stop, log, pid: server.pid };
     } catch {
       // not up yet
     }
@@ -90,6 +94,18 @@ export async function startServer({ port, readyPath = "/api/sweeps", databaseUrl
   }
   stop();
   throw new Error(`the app did not start on port ${port}:\n${log.join("").slice(-2000)}`);
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc; null where there is no /proc. */
+export function processCpuSeconds(pid) {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // utime and stime are fields 14 and 15 of stat(5), in clock ticks (100 per second on Linux).
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
 }
 
 export const BASE_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"];

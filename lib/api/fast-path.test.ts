@@ -1,0 +1,238 @@
+/**
+ * The production server's lease fast path (fast-path.ts) against a real
+ * database, over real HTTP: it must answer exactly as the Next.js routes
+ * do (same statuses, same bodies), leave every other request to Next, and
+ * refuse a flood of malformed calls with 4xx while honest workers finish.
+ */
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { leaseOperations, nextRoute } from "@/lib/api/lease-handlers";
+import { getDb } from "@/lib/db/client";
+import { createSweep } from "@/lib/repo/sweeps";
+import { sweepConfigSchema } from "@/lib/sweep/schema";
+import { testDatabaseKinds } from "@/lib/testing/databases";
+import { useRouteDatabase } from "@/lib/testing/route-database";
+import { fastRouteFor, serveFastPath } from "./fast-path";
+
+// Bodies are compared field by field; `any` keeps that readable.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+interface Reply {
+  status: number;
+  body: Json;
+  headers: http.IncomingHttpHeaders;
+}
+
+const NOT_FAST = 599;
+
+const config = (name: string, seeds: number) =>
+  sweepConfigSchema.parse({
+    name,
+    axes: { augmentation: { values: [0, 1] }, mixRatio: { values: ["none"] }, seeds: { values: Array.from({ length: seeds }, (_, i) => i) } },
+    execution: { leaseSeconds: 30, maxAttempts: 3 },
+  });
+
+const result = (accuracy: number) => ({
+  linearProbeAccuracy: accuracy,
+  knnAccuracy: accuracy,
+  finalLoss: 1,
+  lossCurve: [[0, 2], [1, 1]],
+  durationMs: 10,
+  imagesPerSecond: 100,
+  environment: { backend: "cpu" },
+});
+
+describe.each(testDatabaseKinds())("lease fast path on %s", (kind) => {
+  useRouteDatabase(kind);
+  let server: http.Server;
+  let port = 0;
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+
+  beforeAll(async () => {
+    server = http.createServer((request, response) => {
+      void serveFastPath(request, response, [["x-app-header", "on every response"]]).then((answered) => {
+        if (answered) return;
+        response.writeHead(NOT_FAST);
+        response.end("for Next");
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    port = (server.address() as AddressInfo).port;
+  });
+  afterAll(async () => {
+    agent.destroy();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  function call(path: string, body: string | Buffer, headers: Record<string, string> = { "content-type": "application/json" }, method = "POST"): Promise<Reply> {
+    return new Promise((resolve, reject) => {
+      const request = http.request({ agent, host: "127.0.0.1", port, path, method, headers: { ...headers, "content-length": Buffer.byteLength(body) } }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on("data", (chunk: Buffer) => chunks.push(chunk));
+        response.on("end", () => {
+          const text = Buffer.concat(chunks).toString("utf8");
+          let parsed: Json = text;
+          try {
+            parsed = JSON.parse(text);
+          } catch {
+            // not JSON: kept as text
+          }
+          resolve({ status: response.statusCode!, body: parsed, headers: response.headers });
+        });
+      });
+      request.on("error", reject);
+      request.end(body);
+    });
+  }
+
+  /** The same call through the operation's Next.js route handler. */
+  async function viaNext(op: keyof typeof leaseOperations, id: string, body: string, contentType = "application/json") {
+    const handler = nextRoute(leaseOperations[op]);
+    const response = await handler(new Request(`http://localhost/x`, { method: "POST", headers: { "content-type": contentType }, body }), {
+      params: Promise.resolve({ [leaseOperations[op].param]: id }),
+    });
+    return { status: response.status, body: await response.json() };
+  }
+
+  it("answers a whole lease over HTTP as the protocol says, with the app's headers", async () => {
+    const db = await getDb();
+    const { sweep } = await createSweep(db, config("fast flow", 1));
+    const claim = await call(`/api/sweeps/${sweep.id}/claim`, JSON.stringify({ workerId: "fast-1", workerLabel: "laptop" }));
+    expect(claim.status).toBe(200);
+    expect(claim.headers["x-app-header"]).toBe("on every response");
+    expect(claim.headers["cache-control"]).toBe("no-store");
+    expect(claim.headers["content-type"]).toBe("application/json");
+    expect(claim.body.trial).toMatchObject({ orderIndex: 0, status: "running", attempts: 1 });
+    expect(claim.body.lease).toMatchObject({ attemptNumber: 1, leaseSeconds: 30 });
+    expect(claim.body.config.name).toBe("fast flow");
+    expect(claim.body.counts.total).toBe(2);
+    const worker = await db.worker.findUnique({ where: { sweepId_id: { sweepId: sweep.id, id: "fast-1" } } });
+    expect(worker?.label).toBe("laptop");
+
+    const { id } = claim.body.trial;
+    const { token } = claim.body.lease;
+    const beat = await call(`/api/trials/${id}/heartbeat`, JSON.stringify({ token, progress: { phase: "train", step: 3, totalSteps: 10 } }));
+    expect(beat.status).toBe(200);
+    expect(Date.parse(beat.body.leaseExpiresAt)).toBeGreaterThan(Date.now() + 20_000);
+    expect((await db.attempt.findUniqueOrThrow({ where: { token } })).heartbeatCount).toBe(1);
+
+    const done = await call(`/api/trials/${id}/complete`, JSON.stringify({ token, result: result(0.8) }));
+    expect(done).toMatchObject({ status: 201, body: { outcome: "accepted" } });
+    expect(await call(`/api/trials/${id}/complete`, JSON.stringify({ token, result: result(0.8) }))).toMatchObject({ status: 200, body: { outcome: "duplicate" } });
+    const other = await call(`/api/trials/${id}/complete`, JSON.stringify({ token, result: result(0.1) }));
+    expect(other.status).toBe(409);
+    expect((await db.trial.findUniqueOrThrow({ where: { id } })).linearAcc).toBe(0.8);
+
+    const second = await call(`/api/sweeps/${sweep.id}/claim`, JSON.stringify({ workerId: "fast-1" }));
+    const failed = await call(`/api/trials/${second.body.trial.id}/fail`, JSON.stringify({ token: second.body.lease.token, message: "out of memory" }));
+    expect(failed).toMatchObject({ status: 200, body: { trialStatus: "queued", duplicate: false } });
+    const third = await call(`/api/sweeps/${sweep.id}/claim`, "{}");
+    expect(third.body.trial.id).toBe(second.body.trial.id);
+    const released = await call(`/api/trials/${third.body.trial.id}/release`, JSON.stringify({ token: third.body.lease.token }));
+    expect(released).toMatchObject({ status: 200, body: { released: true } });
+    expect(await call(`/api/trials/${third.body.trial.id}/heartbeat`, JSON.stringify({ token: third.body.lease.token }))).toMatchObject({ status: 409 });
+  });
+
+  it("refuses every malformed call exactly as the Next.js route does", async () => {
+    const db = await getDb();
+    const { sweep } = await createSweep(db, config("fast parity", 1));
+    const token = "t".repeat(32);
+    const cases: { op: keyof typeof leaseOperations; id: string; body: string; type?: string; path?: string }[] = [
+      { op: "claim", id: sweep.id, body: "{not json" },
+      { op: "claim", id: sweep.id, body: "" },
+      { op: "claim", id: sweep.id, body: "[]" },
+      { op: "claim", id: sweep.id, body: JSON.stringify({ workerId: "!!" }) },
+      { op: "claim", id: sweep.id, body: JSON.stringify({ workerId: "abc-123", extra: 1 }) },
+      { op: "claim", id: sweep.id, body: JSON.stringify({ workerLabel: "nul \u0000 inside" }) },
+      { op: "claim", id: sweep.id, body: "{}", type: "application/x-www-form-urlencoded" },
+      { op: "claim", id: "no-such-sweep", body: "{}" },
+      { op: "claim", id: "bad id with spaces", body: "{}", path: `/api/sweeps/bad%20id%20with%20spaces/claim` },
+      { op: "heartbeat", id: "no-such-trial", body: JSON.stringify({ token }) },
+      { op: "heartbeat", id: "no-such-trial", body: JSON.stringify({ token: "short" }) },
+      { op: "heartbeat", id: "no-such-trial", body: JSON.stringify({ token, progress: { step: -1 } }) },
+      { op: "complete", id: "no-such-trial", body: JSON.stringify({ token, result: { linearProbeAccuracy: "high" } }) },
+      { op: "complete", id: "no-such-trial", body: JSON.stringify({ token, result: result(0.5) }) },
+      { op: "fail", id: "no-such-trial", body: JSON.stringify({ token, message: "" }) },
+      { op: "release", id: "no-such-trial", body: JSON.stringify({}) },
+    ];
+    const paths = { claim: (id: string) => `/api/sweeps/${encodeURIComponent(id)}/claim`, heartbeat: (id: string) => `/api/trials/${id}/heartbeat`, complete: (id: string) => `/api/trials/${id}/complete`, fail: (id: string) => `/api/trials/${id}/fail`, release: (id: string) => `/api/trials/${id}/release` };
+    for (const test of cases) {
+      const type = test.type ?? "application/json";
+      const fast = await call(test.path ?? paths[test.op](test.id), test.body, { "content-type": type });
+      const next = await viaNext(test.op, test.id, test.body, type);
+      const label = `${test.op} ${test.id} ${test.body.slice(0, 60)}`;
+      expect(fast.status, label).toBeGreaterThanOrEqual(400);
+      expect(fast.status, label).toBeLessThan(500);
+      expect({ status: fast.status, body: fast.body }, label).toEqual(next);
+    }
+    // Too large: refused with 413 whether or not the length is declared up front.
+    const huge = JSON.stringify({ token, message: "x".repeat(1024 * 1024 + 10) });
+    const declared = await call(`/api/trials/no-such-trial/fail`, huge);
+    expect(declared.status).toBe(413);
+    const streamed = await new Promise<number>((resolve, reject) => {
+      const request = http.request({ agent, host: "127.0.0.1", port, path: `/api/trials/no-such-trial/fail`, method: "POST", headers: { "content-type": "application/json" } }, (response) => {
+        response.resume();
+        resolve(response.statusCode!);
+      });
+      request.on("error", reject);
+      request.end(huge);
+    });
+    expect(streamed).toBe(413);
+  });
+
+  it("leaves every other request to Next", async () => {
+    expect(fastRouteFor("GET", "/api/sweeps/abc/claim")).toBeNull();
+    expect(fastRouteFor("POST", "/api/sweeps/abc/claim/extra")).toBeNull();
+    expect(fastRouteFor("POST", "/api/sweeps")).toBeNull();
+    expect(fastRouteFor("POST", "/api/sweeps/abc/cancel")).toBeNull();
+    expect(fastRouteFor("POST", "/api/sweeps/abc/claim?x=1")?.id).toBe("abc");
+    expect((await call("/api/sweeps/abc/cancel", "{}")).status).toBe(NOT_FAST);
+    expect((await call("/api/sweeps/abc/claim", "", {}, "GET")).status).toBe(NOT_FAST);
+    expect((await call("/", "", {}, "GET")).status).toBe(NOT_FAST);
+  });
+
+  it("a flood of malformed calls gets 4xx while honest workers finish every trial exactly once", async () => {
+    const db = await getDb();
+    const { sweep } = await createSweep(db, config("flood", 20));
+    let honestDone = false;
+    const abusive = [
+      () => call(`/api/sweeps/${sweep.id}/claim`, "{not json"),
+      () => call(`/api/sweeps/${sweep.id}/claim`, JSON.stringify({ workerId: "!!" })),
+      () => call(`/api/sweeps/${sweep.id}/claim`, "{}", { "content-type": "text/html" }),
+      () => call(`/api/trials/${"x".repeat(30)}/complete`, JSON.stringify({ token: "t".repeat(32), result: { linearProbeAccuracy: 2 } })),
+      () => call(`/api/trials/%ZZ/heartbeat`, "{}"),
+    ];
+    const abuseStatuses: number[] = [];
+    const abusers = Array.from({ length: 20 }, async (_, index) => {
+      for (let i = index; !honestDone; i++) abuseStatuses.push((await abusive[i % abusive.length]!()).status);
+    });
+    const accepted = new Map<string, number>();
+    const workers = Array.from({ length: 8 }, async (_, index) => {
+      for (;;) {
+        const claim = await call(`/api/sweeps/${sweep.id}/claim`, JSON.stringify({ workerId: `honest-${index}` }));
+        expect(claim.status).toBe(200);
+        if (!claim.body.trial) return;
+        const { id } = claim.body.trial;
+        expect((await call(`/api/trials/${id}/heartbeat`, JSON.stringify({ token: claim.body.lease.token }))).status).toBe(200);
+        const accuracy = accepted.size / 100;
+        const done = await call(`/api/trials/${id}/complete`, JSON.stringify({ token: claim.body.lease.token, result: result(accuracy) }));
+        expect(done.status).toBe(201);
+        expect(accepted.has(id)).toBe(false);
+        accepted.set(id, accuracy);
+      }
+    });
+    await Promise.all(workers);
+    honestDone = true;
+    await Promise.all(abusers);
+    expect(abuseStatuses.length).toBeGreaterThan(40);
+    expect(abuseStatuses.filter((status) => status < 400 || status >= 500)).toEqual([]);
+    const trials = await db.trial.findMany({ where: { sweepId: sweep.id }, include: { attempts: true } });
+    expect(trials).toHaveLength(40);
+    for (const trial of trials) {
+      expect(trial.status).toBe("done");
+      expect(trial.attempts.filter((attempt) => attempt.status === "done")).toHaveLength(1);
+      expect(trial.linearAcc).toBe(accepted.get(trial.id));
+    }
+  });
+});
