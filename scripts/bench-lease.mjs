@@ -13,9 +13,13 @@
 // each worker pause between its calls, as a real worker trains between
 // them (0, the default, is a closed loop: every worker calls again at
 // once). --abusers adds clients that send malformed lease calls in a
-// tight loop; their answers are counted apart from the workers'.
+// tight loop; their answers are counted apart from the workers'. Before
+// the measured sweep, the same workers run a small unmeasured one
+// (--warmup-trials, default 400) so that the figures are of a warm server
+// (JIT-compiled code, open connections), not of its first seconds.
 //   npm run bench:lease -- [--workers 200] [--trials 2000] [--databases sqlite,postgres] [--port 3400]
-//                          [--think-ms 0] [--abusers 0] [--profile]
+//                          [--think-ms 0] [--abusers 0] [--warmup-trials 400] [--timeline] [--profile]
+// --timeline prints calls, p50 and p99 for each second of the run.
 // PostgreSQL comes from BENCH_POSTGRES_URL or DATABASE_URL (a scratch database is created and dropped).
 import { createHash } from "node:crypto";
 import pg from "pg";
@@ -34,7 +38,10 @@ const options = readOptions(process.argv.slice(2), {
   profile: { env: "BENCH_PROFILE", fallback: "0" },
   "think-ms": { env: "BENCH_THINK_MS", fallback: "0" },
   abusers: { env: "BENCH_ABUSERS", fallback: "0" },
+  "warmup-trials": { env: "BENCH_WARMUP_TRIALS", fallback: "400" },
+  timeline: { env: "BENCH_TIMELINE", fallback: "0" },
 });
+const WARMUP_TRIALS = Number(options["warmup-trials"]);
 const THINK_MS = Number(options["think-ms"]);
 const ABUSERS = Number(options.abusers);
 const WORKERS = Number(options.workers);
@@ -88,16 +95,24 @@ async function run(database) {
   const nodeArgs = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];
   const server = await startServer({ port: Number(options.port), databaseUrl, nodeArgs });
   let operations = 0;
-  try {
+  const createSweep = async (trials) => {
     const created = await fetch(`${server.url}/api/sweeps`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ config: sweepConfig(TRIALS) }),
+      body: JSON.stringify({ config: sweepConfig(trials) }),
     });
     if (created.status !== 201) throw new Error(`create failed: ${created.status} ${await created.text()}`);
-    const { sweep, ownerSecret } = await created.json();
+    return created.json();
+  };
+  try {
+    // node:http with keep-alive, not fetch: the client shares the machine with the server, and fetch costs
+    // about three times the CPU per request.
+    const agent = new http.Agent({ keepAlive: true, maxSockets: WORKERS + ABUSERS });
+    if (WARMUP_TRIALS > 0) await warmUp(server.url, (await createSweep(WARMUP_TRIALS)).sweep.id, agent);
+    const { sweep, ownerSecret } = await createSweep(TRIALS);
 
     const stats = { claim: [], heartbeat: [], complete: [], fail: [] };
+    const timeline = [];
     const statuses = new Map();
     let serverErrors = 0;
     let busyClaims = 0;
@@ -105,9 +120,6 @@ async function run(database) {
     const problems = [];
     const count = (status) => statuses.set(status, (statuses.get(status) ?? 0) + 1);
 
-    // node:http with keep-alive, not fetch: the client shares the machine with the server, and fetch costs
-    // about three times the CPU per request.
-    const agent = new http.Agent({ keepAlive: true, maxSockets: WORKERS + ABUSERS });
     const target = new URL(server.url);
     const post = (path, payload, type = "application/json") =>
       new Promise((resolve, reject) => {
@@ -135,6 +147,7 @@ async function run(database) {
       }
       const { text } = response;
       stats[op].push(performance.now() - begin);
+      timeline.push([begin, performance.now() - begin]);
       count(response.status);
       if (response.status >= 500) serverErrors += 1;
       let parsed = null;
@@ -269,6 +282,18 @@ async function run(database) {
       console.log(`abusers: ${abuserCalls} malformed calls (${(abuserCalls / seconds).toFixed(0)}/s): ${[...abuserStatuses].map(([status, n]) => `${status}: ${n}`).join(", ")}; 5xx or dropped: ${abuser5xx}`);
     }
     console.log(`exactly once: ${exact} / ${exported.trials.length} trials done once with the accepted result`);
+    if (options.timeline !== "0" && timeline.length > 0) {
+      const seconds = new Map();
+      for (const [begin, ms] of timeline) {
+        const second = Math.floor((begin - started) / 1000);
+        if (!seconds.has(second)) seconds.set(second, []);
+        seconds.get(second).push(ms);
+      }
+      for (const [second, values] of seconds) {
+        values.sort((a, b) => a - b);
+        console.log(`  t=${String(second).padStart(3)} s ${String(values.length).padStart(5)} calls  p50 ${percentile(values, 0.5).toFixed(1).padStart(7)} ms  p99 ${percentile(values, 0.99).toFixed(1).padStart(7)} ms`);
+      }
+    }
     console.log(`client CPU (this process): ${((client.user + client.system) / 1e6).toFixed(1)} s`);
     if (serverCpuStart !== null && serverCpuEnd !== null) {
       const serverCpu = serverCpuEnd - serverCpuStart;
@@ -283,6 +308,42 @@ async function run(database) {
       fs.rmSync(profileDir, { recursive: true, force: true });
     }
   }
+}
+
+/**
+ * Every worker claims, heartbeats and completes until the warm-up sweep is
+ * done; nothing is recorded. The measured phase reuses `agent`, so its
+ * connections are open before it starts (opening 200 at once can stall a
+ * few of them for seconds in the kernel, which is not the server's time).
+ */
+async function warmUp(url, sweepId, agent) {
+  const target = new URL(url);
+  const post = (path, body) =>
+    new Promise((resolve, reject) => {
+      const payload = JSON.stringify(body);
+      const request = http.request(
+        { agent, host: target.hostname, port: target.port, path, method: "POST", headers: { "content-type": "application/json", "content-length": Buffer.byteLength(payload) } },
+        (response) => {
+          const chunks = [];
+          response.on("data", (chunk) => chunks.push(chunk));
+          response.on("end", () => resolve({ status: response.statusCode, body: JSON.parse(Buffer.concat(chunks).toString("utf8") || "null") }));
+        },
+      );
+      request.on("error", reject);
+      request.end(payload);
+    });
+  const result = { linearProbeAccuracy: 0.5, knnAccuracy: 0.5, finalLoss: 1, lossCurve: [[0, 1]], durationMs: 1, imagesPerSecond: 1, environment: { backend: "warm-up" } };
+  await Promise.all(
+    Array.from({ length: WORKERS }, async (_, index) => {
+      for (;;) {
+        const claim = await post(`/api/sweeps/${sweepId}/claim`, { workerId: `warm-${index}` });
+        if (claim.status !== 200) continue;
+        if (!claim.body.trial) return;
+        await post(`/api/trials/${claim.body.trial.id}/heartbeat`, { token: claim.body.lease.token });
+        await post(`/api/trials/${claim.body.trial.id}/complete`, { token: claim.body.lease.token, result });
+      }
+    }),
+  );
 }
 
 ensureBuilt();

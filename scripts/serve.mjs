@@ -33,6 +33,9 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 const app = next({ dev: false, dir: root, port, hostname: hostname ?? "localhost" });
 const handle = app.getRequestHandler();
 await app.prepare();
+// instrumentation.ts migrates the database and loads the examples; requests wait for neither once we listen.
+const STARTED = Symbol.for("inflation-lab.started");
+for (let waited = 0; !globalThis[STARTED] && waited < 120_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
 const fastPathOn = process.env.INFLATION_LAB_FAST_PATH !== "0";
 const extraHeaders = RESPONSE_HEADERS.map(({ key, value }) => [key, value]);
 // Registered by instrumentation.ts once Next has run it (it may finish after prepare()); until then Next answers.

@@ -37,7 +37,7 @@ export interface ClaimedLease {
 
 export interface ClaimRound {
   sweep: { leaseSeconds: number; configJson: string; configHash: string };
-  /** Trials per status after this round; only when nothing was claimed (counting walks the whole sweep). */
+  /** Trials per status, counted only when asked for (`withCounts`) and nothing was claimed: counting walks the sweep. */
   counts: StatusCountMap | null;
   /** The lease taken; null when nothing was claimable. */
   claimed: ClaimedLease | null;
@@ -49,6 +49,7 @@ export interface ClaimRound {
 
 export interface ClaimInput {
   sweepId: string;
+  withCounts?: boolean | undefined;
   workerId?: string | undefined;
   workerLabel?: string | undefined;
   userAgent?: string | undefined;
@@ -72,9 +73,11 @@ export interface LeaseSql {
   /** Trials per status; null when there is no such sweep. */
   counts(sweepId: string): Promise<StatusCountMap | null>;
   heartbeat(input: { trialId: string; token: string; progressJson: string | null; now?: Date | undefined }): Promise<Date | null>;
-  complete(input: CompleteInput): Promise<boolean>;
-  fail(input: { trialId: string; token: string; message: string; now?: Date | undefined }): Promise<"queued" | "failed" | null>;
-  release(input: { trialId: string; token: string; now?: Date | undefined }): Promise<boolean>;
+  /** The trial's sweep when the result was accepted. */
+  complete(input: CompleteInput): Promise<string | null>;
+  fail(input: { trialId: string; token: string; message: string; now?: Date | undefined }): Promise<{ status: "queued" | "failed"; sweepId: string } | null>;
+  /** The trial's sweep when it was released. */
+  release(input: { trialId: string; token: string; now?: Date | undefined }): Promise<string | null>;
 }
 
 export function leaseSql(raw: RawSql): LeaseSql {
@@ -145,7 +148,7 @@ function sqliteLease(exclusive: Extract<RawSql, { kind: "sqlite" }>["exclusive"]
             const candidate = !lapsed || (queued && (queued.orderIndex as number) < (lapsed.orderIndex as number)) ? queued : lapsed;
             const round = (claimed: ClaimedLease | null, retired: boolean): ClaimRound => ({
               sweep,
-              counts: claimed || retired ? null : sqliteCounts(database, input.sweepId),
+              counts: claimed || retired || !input.withCounts ? null : sqliteCounts(database, input.sweepId),
               claimed,
               retired,
               contended: false,
@@ -219,14 +222,14 @@ function sqliteLease(exclusive: Extract<RawSql, { kind: "sqlite" }>["exclusive"]
         const nowText = sqliteTime(input.now ?? new Date());
         const { columns } = input;
         return database
-          .transaction((): boolean => {
+          .transaction((): string | null => {
             const done = prepared(
               database,
               `UPDATE "Trial" SET "status" = 'done', "leaseToken" = NULL, "leaseExpiresAt" = NULL,
                  "doneAttemptId" = (SELECT "id" FROM "Attempt" WHERE "token" = ? AND "trialId" = ?),
                  "linearAcc" = ?, "knnAcc" = ?, "finalLoss" = ?, "durationMs" = ?, "imagesPerSec" = ?, "backend" = ?,
                  "generatedFid" = ?, "generatedPrecision" = ?, "generatedRecall" = ?, "lastError" = NULL, "updatedAt" = ?
-               WHERE "id" = ? AND "leaseToken" = ? AND "status" = 'running' RETURNING "doneAttemptId"`,
+               WHERE "id" = ? AND "leaseToken" = ? AND "status" = 'running' RETURNING "doneAttemptId", "sweepId"`,
             ).get(
               input.token,
               input.trialId,
@@ -242,13 +245,13 @@ function sqliteLease(exclusive: Extract<RawSql, { kind: "sqlite" }>["exclusive"]
               nowText,
               input.trialId,
               input.token,
-            ) as { doneAttemptId: string } | undefined;
-            if (!done) return false;
+            ) as { doneAttemptId: string; sweepId: string } | undefined;
+            if (!done) return null;
             prepared(
               database,
               `UPDATE "Attempt" SET "status" = 'done', "finishedAt" = ?, "resultJson" = ?, "resultHash" = ?, "environmentJson" = ? WHERE "id" = ?`,
             ).run(nowText, input.resultJson, input.resultHash, input.environmentJson, done.doneAttemptId);
-            return true;
+            return done.sweepId;
           })
           .immediate();
       }),
@@ -257,20 +260,20 @@ function sqliteLease(exclusive: Extract<RawSql, { kind: "sqlite" }>["exclusive"]
       exclusive((database) => {
         const nowText = sqliteTime(input.now ?? new Date());
         return database
-          .transaction((): "queued" | "failed" | null => {
+          .transaction((): { status: "queued" | "failed"; sweepId: string } | null => {
             const failed = prepared(
               database,
               `UPDATE "Trial" SET
                  "status" = CASE WHEN "failureCount" + 1 >= (SELECT "maxAttempts" FROM "Sweep" WHERE "Sweep"."id" = "Trial"."sweepId") THEN 'failed' ELSE 'queued' END,
                  "leaseToken" = NULL, "leaseExpiresAt" = NULL, "failureCount" = "failureCount" + 1, "lastError" = ?, "updatedAt" = ?
-               WHERE "id" = ? AND "leaseToken" = ? AND "status" = 'running' RETURNING "status"`,
-            ).get(input.message, nowText, input.trialId, input.token) as { status: "queued" | "failed" } | undefined;
+               WHERE "id" = ? AND "leaseToken" = ? AND "status" = 'running' RETURNING "status", "sweepId"`,
+            ).get(input.message, nowText, input.trialId, input.token) as { status: "queued" | "failed"; sweepId: string } | undefined;
             if (!failed) return null;
             prepared(
               database,
               `UPDATE "Attempt" SET "status" = 'failed', "finishedAt" = ?, "errorMessage" = ? WHERE "token" = ? AND "trialId" = ?`,
             ).run(nowText, input.message, input.token, input.trialId);
-            return failed.status;
+            return failed;
           })
           .immediate();
       }),
@@ -279,18 +282,18 @@ function sqliteLease(exclusive: Extract<RawSql, { kind: "sqlite" }>["exclusive"]
       exclusive((database) => {
         const nowText = sqliteTime(input.now ?? new Date());
         return database
-          .transaction((): boolean => {
+          .transaction((): string | null => {
             const released = prepared(
               database,
               `UPDATE "Trial" SET "status" = 'queued', "leaseToken" = NULL, "leaseExpiresAt" = NULL, "updatedAt" = ?
-               WHERE "id" = ? AND "leaseToken" = ? AND "status" = 'running'`,
-            ).run(nowText, input.trialId, input.token);
-            if (released.changes === 0) return false;
+               WHERE "id" = ? AND "leaseToken" = ? AND "status" = 'running' RETURNING "sweepId"`,
+            ).get(nowText, input.trialId, input.token) as { sweepId: string } | undefined;
+            if (!released) return null;
             prepared(
               database,
               `UPDATE "Attempt" SET "status" = 'cancelled', "finishedAt" = ?, "errorMessage" = 'released by the worker' WHERE "token" = ? AND "trialId" = ?`,
             ).run(nowText, input.token, input.trialId);
-            return true;
+            return released.sweepId;
           })
           .immediate();
       }),
@@ -355,8 +358,9 @@ attempt AS (
   FROM claimed c, clock WHERE c."status" = 'running'
 )
 SELECT s."leaseSeconds" AS "sweepLeaseSeconds", s."configJson" AS "sweepConfigJson", s."configHash" AS "sweepConfigHash",
-  CASE WHEN NOT EXISTS (SELECT 1 FROM claimed) THEN (SELECT COALESCE(json_object_agg(n."status", n."count"), '{}'::json)
+  CASE WHEN $9::boolean AND NOT EXISTS (SELECT 1 FROM claimed) THEN (SELECT COALESCE(json_object_agg(n."status", n."count"), '{}'::json)
      FROM (SELECT "status", COUNT(*)::int AS "count" FROM "Trial" WHERE "sweepId" = $1::text GROUP BY "status") n) END AS "sweepCounts",
+  (NOT EXISTS (SELECT 1 FROM claimed) AND EXISTS (SELECT 1 FROM "Trial" WHERE "sweepId" = $1::text AND "status" = 'queued')) AS "queuedLeft",
   c.*
 FROM sweep s LEFT JOIN claimed c ON true`;
 
@@ -388,13 +392,13 @@ done AS (
     "generatedFid" = $10, "generatedPrecision" = $11, "generatedRecall" = $12, "lastError" = NULL, "updatedAt" = clock."now"
   FROM held h, clock
   WHERE t."id" = $1::text AND t."leaseToken" = $2::text AND t."status" = 'running'
-  RETURNING t."doneAttemptId"
+  RETURNING t."doneAttemptId", t."sweepId"
 ),
 recorded AS (
   UPDATE "Attempt" a SET "status" = 'done', "finishedAt" = clock."now", "resultJson" = $13::text, "resultHash" = $14::text, "environmentJson" = $15::text
   FROM done d, clock WHERE a."id" = d."doneAttemptId"
 )
-SELECT "doneAttemptId" FROM done`;
+SELECT "sweepId" FROM done`;
 
 const PG_FAIL = `
 WITH ${CLOCK(4)},
@@ -403,32 +407,33 @@ failed AS (
     "leaseToken" = NULL, "leaseExpiresAt" = NULL, "failureCount" = t."failureCount" + 1, "lastError" = $3::text, "updatedAt" = clock."now"
   FROM "Sweep" s, clock
   WHERE t."id" = $1::text AND t."leaseToken" = $2::text AND t."status" = 'running' AND s."id" = t."sweepId"
-  RETURNING t."status"
+  RETURNING t."status", t."sweepId"
 ),
 recorded AS (
   UPDATE "Attempt" a SET "status" = 'failed', "finishedAt" = clock."now", "errorMessage" = $3::text
   FROM failed f, clock WHERE a."token" = $2::text AND a."trialId" = $1::text
 )
-SELECT "status" FROM failed`;
+SELECT "status", "sweepId" FROM failed`;
 
 const PG_RELEASE = `
 WITH ${CLOCK(3)},
 released AS (
   UPDATE "Trial" t SET "status" = 'queued', "leaseToken" = NULL, "leaseExpiresAt" = NULL, "updatedAt" = clock."now"
   FROM clock WHERE t."id" = $1::text AND t."leaseToken" = $2::text AND t."status" = 'running'
-  RETURNING t."id"
+  RETURNING t."id", t."sweepId"
 ),
 recorded AS (
   UPDATE "Attempt" a SET "status" = 'cancelled', "finishedAt" = clock."now", "errorMessage" = 'released by the worker'
   FROM released r, clock WHERE a."token" = $2::text AND a."trialId" = $1::text
 )
-SELECT "id" FROM released`;
+SELECT "sweepId" FROM released`;
 
 type PgClaimRow = Trial & {
   sweepLeaseSeconds: number;
   sweepConfigJson: string;
   sweepConfigHash: string;
   sweepCounts: StatusCountMap | null;
+  queuedLeft: boolean;
   previousStatus: string | null;
   previousToken: string | null;
 };
@@ -448,17 +453,16 @@ function postgresLease(pool: pg.Pool): LeaseSql {
         input.userAgent ?? null,
         token,
         attemptId,
+        input.withCounts ?? false,
       ]);
       if (!row) return null;
-      const { sweepLeaseSeconds, sweepConfigJson, sweepConfigHash, sweepCounts, previousStatus, previousToken, ...trial } = row;
+      const { sweepLeaseSeconds, sweepConfigJson, sweepConfigHash, sweepCounts, queuedLeft, previousStatus, previousToken, ...trial } = row;
       void previousStatus;
       void previousToken;
       const sweep = { leaseSeconds: sweepLeaseSeconds, configJson: sweepConfigJson, configHash: sweepConfigHash };
       if (trial.id === null) {
-        // Read in the statement's snapshot; nothing changed in it. Queued trials that no claimer could take were
-        // locked by other claimers at that instant.
-        const counts = sweepCounts ?? {};
-        return { sweep, counts, claimed: null, retired: false, contended: (counts.queued ?? 0) > 0 };
+        // Queued trials that this claim could not take were locked by other claimers at that instant.
+        return { sweep, counts: sweepCounts, claimed: null, retired: false, contended: queuedLeft };
       }
       if (trial.status === "failed") return { sweep, counts: null, claimed: null, retired: true, contended: false };
       return {
@@ -499,7 +503,7 @@ function postgresLease(pool: pg.Pool): LeaseSql {
 
     async complete(input) {
       const { columns } = input;
-      const rows = await pgQuery(pool, "lease_complete", PG_COMPLETE, [
+      const rows = await pgQuery<{ sweepId: string }>(pool, "lease_complete", PG_COMPLETE, [
         input.trialId,
         input.token,
         isoOrNull(input.now),
@@ -516,22 +520,22 @@ function postgresLease(pool: pg.Pool): LeaseSql {
         input.resultHash,
         input.environmentJson,
       ]);
-      return rows.length > 0;
+      return rows[0]?.sweepId ?? null;
     },
 
     async fail(input) {
-      const rows = await pgQuery<{ status: "queued" | "failed" }>(pool, "lease_fail", PG_FAIL, [
+      const rows = await pgQuery<{ status: "queued" | "failed"; sweepId: string }>(pool, "lease_fail", PG_FAIL, [
         input.trialId,
         input.token,
         input.message,
         isoOrNull(input.now),
       ]);
-      return rows[0]?.status ?? null;
+      return rows[0] ?? null;
     },
 
     async release(input) {
-      const rows = await pgQuery(pool, "lease_release", PG_RELEASE, [input.trialId, input.token, isoOrNull(input.now)]);
-      return rows.length > 0;
+      const rows = await pgQuery<{ sweepId: string }>(pool, "lease_release", PG_RELEASE, [input.trialId, input.token, isoOrNull(input.now)]);
+      return rows[0]?.sweepId ?? null;
     },
   };
 }

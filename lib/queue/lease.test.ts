@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestDatabase, testDatabaseKinds, type TestDatabase } from "@/lib/testing/databases";
 import { createSweep, deleteSweep, getSweep } from "@/lib/repo/sweeps";
 import { sweepConfigSchema } from "@/lib/sweep/schema";
-import { cancelTrials, claimNextTrial, completeTrial, failTrial, heartbeatTrial, releaseTrial, requeueTrials } from "./lease";
+import { cancelTrials, claimForWorker, claimNextTrial, completeTrial, failTrial, heartbeatTrial, releaseTrial, requeueTrials } from "./lease";
 import { ConflictError } from "@/lib/errors";
 import type { TrialResult } from "./schemas";
 import { trialResultSchema } from "./schemas";
@@ -50,6 +50,28 @@ describe.each(testDatabaseKinds())("lease protocol on %s", (kind) => {
     expect(attempts).toHaveLength(1);
     expect(attempts[0]).toMatchObject({ number: 1, status: "running", token: first!.attempt.token });
     expect((await getSweep(t.db, sweep.id)).counts).toMatchObject({ running: 2, queued: 2, total: 4 });
+  });
+
+  it("a claim that finds nothing reports exact counts, however recent the last count", async () => {
+    const { sweep } = await createSweep(t.db, smallConfig());
+    const claims = [];
+    for (let i = 0; i < 4; i++) claims.push((await claimForWorker(t.db, { sweepId: sweep.id })).claim!);
+    const idle = await claimForWorker(t.db, { sweepId: sweep.id });
+    expect(idle.claim).toBeNull();
+    expect(idle.counts).toMatchObject({ queued: 0, running: 4, done: 0, total: 4 });
+    // Within milliseconds of that count, each status change shows in the next empty claim.
+    await completeTrial(t.db, { trialId: claims[0]!.trial.id, token: claims[0]!.attempt.token, result: result(0.5) });
+    expect((await claimForWorker(t.db, { sweepId: sweep.id })).counts).toMatchObject({ running: 3, done: 1 });
+    await failTrial(t.db, { trialId: claims[1]!.trial.id, token: claims[1]!.attempt.token, message: "boom" });
+    const retried = await claimForWorker(t.db, { sweepId: sweep.id });
+    expect(retried.claim?.trial.id).toBe(claims[1]!.trial.id);
+    await releaseTrial(t.db, { trialId: claims[2]!.trial.id, token: claims[2]!.attempt.token });
+    await cancelTrials(t.db, { sweepId: sweep.id, trialIds: [claims[2]!.trial.id, claims[3]!.trial.id] });
+    expect((await claimForWorker(t.db, { sweepId: sweep.id })).counts).toMatchObject({ queued: 0, running: 1, done: 1, cancelled: 2 });
+    await requeueTrials(t.db, { sweepId: sweep.id, trialIds: [claims[3]!.trial.id] });
+    const again = await claimForWorker(t.db, { sweepId: sweep.id });
+    expect(again.claim?.trial.id).toBe(claims[3]!.trial.id);
+    expect((await claimForWorker(t.db, { sweepId: sweep.id })).counts).toMatchObject({ queued: 0, running: 2, done: 1, cancelled: 1, total: 4 });
   });
 
   it("returns null once every trial is taken", async () => {

@@ -66,9 +66,13 @@ export function resultHash(result: unknown): string {
  */
 export async function claimForWorker(db: Db, options: ClaimOptions): Promise<WorkerClaim> {
   const sql = sqlFor(db);
+  const { sweepId } = options;
   for (let round = 0; round < MAX_CLAIM_ROUNDS; round++) {
-    const result = await sql.claim(options);
+    const version = countsVersion(sweepId);
+    const idle = keptCountsFor(sweepId, { current: true });
+    const result = await sql.claim({ ...options, withCounts: idle === null });
     if (!result) throw new NotFoundError("sweep");
+    if (result.claimed || result.retired) countsChanged(sweepId);
     if (result.retired) continue;
     if (result.contended && round < MAX_CLAIM_ROUNDS - 1) {
       // Every claimable row was being claimed by someone else this instant; theirs commit within milliseconds.
@@ -76,7 +80,9 @@ export async function claimForWorker(db: Db, options: ClaimOptions): Promise<Wor
       continue;
     }
     if (result.contended) break;
-    const counts = result.counts ? rememberCounts(options.sweepId, result.counts) : await recentCounts(sql, options.sweepId);
+    let counts: StatusCounts;
+    if (result.claimed) counts = keptCountsFor(sweepId, { current: false }) ?? (await countAfresh(sql, sweepId));
+    else counts = result.counts ? keepCounts(sweepId, result.counts, version) : idle!;
     return {
       claim: result.claimed,
       config: storedConfig(result.sweep.configJson, result.sweep.configHash),
@@ -88,28 +94,63 @@ export async function claimForWorker(db: Db, options: ClaimOptions): Promise<Wor
 }
 
 /**
- * Counting walks every trial of the sweep (half a millisecond at 2,000
- * trials), and a worker that got a trial does not use the counts. A claim
- * that takes a trial therefore answers with counts at most this old; a
- * claim that finds nothing counts afresh, since the worker decides from
- * them whether to wait or stop.
+ * Counting walks every trial of a sweep (half a millisecond at 2,000
+ * trials), and hundreds of workers claim many times a second, so counts
+ * are kept per sweep:
+ * - a claim that took a trial answers with counts at most half a second
+ *   old (its worker does not use them);
+ * - a claim that found nothing (its worker decides from the counts
+ *   whether to wait or stop) uses kept counts only if no trial of the
+ *   sweep changed status in this process since they were taken and they
+ *   are under half a second old (for other processes on the same
+ *   database); otherwise it counts afresh, in its own statement.
+ * Every status change made here (and by import) bumps the sweep's version.
  */
 const COUNTS_MAX_AGE_MS = 500;
-const recentCountsBySweep = new Map<string, { at: number; counts: StatusCounts }>();
+const keptCounts = new Map<string, { at: number; version: number; counts: StatusCounts }>();
+const countsVersions = new Map<string, number>();
 
-function rememberCounts(sweepId: string, pairs: Record<string, number>): StatusCounts {
+function countsVersion(sweepId: string): number {
+  return countsVersions.get(sweepId) ?? 0;
+}
+
+/** Runs an owner action that changes statuses; the sweep's kept counts are stale once it is done. */
+async function changing<T>(sweepId: string, work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } finally {
+    countsChanged(sweepId);
+  }
+}
+
+/** Says that trials of the sweep changed status, so kept counts no longer describe it. */
+export function countsChanged(sweepId: string): void {
+  const next = countsVersion(sweepId) + 1;
+  countsVersions.delete(sweepId);
+  if (countsVersions.size >= 10_000) countsVersions.delete(countsVersions.keys().next().value!);
+  countsVersions.set(sweepId, next);
+}
+
+function keptCountsFor(sweepId: string, { current }: { current: boolean }): StatusCounts | null {
+  const kept = keptCounts.get(sweepId);
+  if (!kept || Date.now() - kept.at >= COUNTS_MAX_AGE_MS) return null;
+  if (current && kept.version !== countsVersion(sweepId)) return null;
+  return kept.counts;
+}
+
+/** `version` is the sweep's version from before the count began: a change made meanwhile leaves them stale. */
+function keepCounts(sweepId: string, pairs: Record<string, number>, version: number): StatusCounts {
   const counts = countsFrom(Object.entries(pairs));
-  recentCountsBySweep.delete(sweepId);
-  if (recentCountsBySweep.size >= 1000) recentCountsBySweep.delete(recentCountsBySweep.keys().next().value!);
-  recentCountsBySweep.set(sweepId, { at: Date.now(), counts });
+  keptCounts.delete(sweepId);
+  if (keptCounts.size >= 1000) keptCounts.delete(keptCounts.keys().next().value!);
+  keptCounts.set(sweepId, { at: Date.now(), version, counts });
   return counts;
 }
 
-async function recentCounts(sql: LeaseSql, sweepId: string): Promise<StatusCounts> {
-  const known = recentCountsBySweep.get(sweepId);
-  if (known && Date.now() - known.at < COUNTS_MAX_AGE_MS) return known.counts;
+async function countAfresh(sql: LeaseSql, sweepId: string): Promise<StatusCounts> {
+  const version = countsVersion(sweepId);
   const pairs = await sql.counts(sweepId);
-  return pairs ? rememberCounts(sweepId, pairs) : countsFrom([]);
+  return pairs ? keepCounts(sweepId, pairs, version) : countsFrom([]);
 }
 
 /** The claim alone (tests and tools); null when nothing is claimable. */
@@ -167,7 +208,7 @@ export type CompleteOutcome = "accepted" | "duplicate";
 export async function completeTrial(db: Db, options: CompleteOptions): Promise<CompleteOutcome> {
   const { result } = options;
   const hash = resultHash(result);
-  const accepted = await sqlFor(db).complete({
+  const acceptedIn = await sqlFor(db).complete({
     trialId: options.trialId,
     token: options.token,
     columns: trialMetricColumns(result),
@@ -176,7 +217,10 @@ export async function completeTrial(db: Db, options: CompleteOptions): Promise<C
     environmentJson: JSON.stringify(result.environment),
     now: options.now,
   });
-  if (accepted) return "accepted";
+  if (acceptedIn) {
+    countsChanged(acceptedIn);
+    return "accepted";
+  }
   const attempt = await attemptForToken(db, options.trialId, options.token);
   const trial = await db.trial.findUnique({ where: { id: options.trialId }, select: { status: true, doneAttemptId: true } });
   if (trial?.status === "done" && trial.doneAttemptId === attempt.id) {
@@ -197,8 +241,11 @@ export type FailOutcome = { trialStatus: "queued" | "failed"; duplicate: boolean
 
 /** Requeues the trial, or marks it failed once it has used its attempts. */
 export async function failTrial(db: Db, options: FailOptions): Promise<FailOutcome> {
-  const status = await sqlFor(db).fail({ trialId: options.trialId, token: options.token, message: options.message, now: options.now });
-  if (status) return { trialStatus: status, duplicate: false };
+  const failed = await sqlFor(db).fail({ trialId: options.trialId, token: options.token, message: options.message, now: options.now });
+  if (failed) {
+    countsChanged(failed.sweepId);
+    return { trialStatus: failed.status, duplicate: false };
+  }
   const attempt = await attemptForToken(db, options.trialId, options.token);
   if (attempt.status === "failed" && attempt.errorMessage === options.message) {
     const current = await db.trial.findUnique({ where: { id: options.trialId }, select: { status: true } });
@@ -212,8 +259,11 @@ export async function failTrial(db: Db, options: FailOptions): Promise<FailOutco
  * trial is queued again and the attempt does not count as a failure.
  */
 export async function releaseTrial(db: Db, options: { trialId: string; token: string; now?: Date }): Promise<{ released: boolean }> {
-  const released = await sqlFor(db).release({ trialId: options.trialId, token: options.token, now: options.now });
-  if (released) return { released: true };
+  const releasedIn = await sqlFor(db).release({ trialId: options.trialId, token: options.token, now: options.now });
+  if (releasedIn) {
+    countsChanged(releasedIn);
+    return { released: true };
+  }
   const attempt = await attemptForToken(db, options.trialId, options.token);
   if (attempt.status === "cancelled" && attempt.errorMessage === "released by the worker") return { released: false };
   throw await describeLostLease(db, options.trialId);
@@ -242,7 +292,7 @@ function idChunks(trialIds: string[] | undefined): (string[] | undefined)[] {
 /** Owner action: stops queued and running trials. Running workers learn it at their next heartbeat. */
 export async function cancelTrials(db: Db, options: SelectionOptions): Promise<{ cancelled: number }> {
   const now = options.now ?? new Date();
-  return db.$transaction(async (tx) => {
+  return changing(options.sweepId, db.$transaction(async (tx) => {
     let count = 0;
     for (const trialIds of idChunks(options.trialIds)) {
       const selected = {
@@ -265,7 +315,7 @@ export async function cancelTrials(db: Db, options: SelectionOptions): Promise<{
       count += cancelled.count;
     }
     return { cancelled: count };
-  });
+  }));
 }
 
 /**
@@ -275,7 +325,7 @@ export async function cancelTrials(db: Db, options: SelectionOptions): Promise<{
  * the accepted one included, stay as history.
  */
 export async function requeueTrials(db: Db, options: SelectionOptions & { resetDone?: boolean }): Promise<{ requeued: number; reset: number }> {
-  return db.$transaction(async (tx) => {
+  return changing(options.sweepId, db.$transaction(async (tx) => {
     let count = 0;
     let reset = 0;
     for (const trialIds of idChunks(options.trialIds)) {
@@ -297,7 +347,7 @@ export async function requeueTrials(db: Db, options: SelectionOptions & { resetD
       }
     }
     return { requeued: count + reset, reset };
-  });
+  }));
 }
 
 /** A trial row's result columns, emptied. */

@@ -9,7 +9,7 @@ import {
 import type { Db } from "@/lib/db/client";
 import { AppError, ConflictError, type IssueDetail, ValidationError } from "@/lib/errors";
 import { randomId } from "@/lib/ids";
-import { resultHash } from "@/lib/queue/lease";
+import { countsChanged, resultHash } from "@/lib/queue/lease";
 import { environmentSchema, type TrialResult, trialMetricColumns, trialResultSchema } from "@/lib/queue/schemas";
 import { formatMixRatio } from "@/lib/sweep/grid";
 import { EXPORT_FORMAT, EXPORT_VERSION, listAllTrials } from "./export";
@@ -333,7 +333,16 @@ function issueFor(source: SourceRows, entry: InvalidEntry): ImportIssue {
   };
 }
 
+/** Stores outside results; trials they complete change status, so the sweep's kept counts are dropped (lib/queue/lease.ts). */
 export async function importResults(db: Db, sweepId: string, body: ImportBody): Promise<ImportReport> {
+  try {
+    return await storeImport(db, sweepId, body);
+  } finally {
+    countsChanged(sweepId);
+  }
+}
+
+async function storeImport(db: Db, sweepId: string, body: ImportBody): Promise<ImportReport> {
   const source = readSource(body);
   const parsed = resultRowsFromRecords(source.header, source.records, source.positions);
   const invalid: InvalidEntry[] = [...source.invalid];
@@ -435,6 +444,14 @@ export type ExternalOutcome = { trialId: string; outcome: "accepted" | "duplicat
  * is a conflict (409), never an overwrite.
  */
 export async function recordExternalResult(db: Db, sweepId: string, body: ExternalResultRequest): Promise<ExternalOutcome> {
+  try {
+    return await storeExternalResult(db, sweepId, body);
+  } finally {
+    countsChanged(sweepId);
+  }
+}
+
+async function storeExternalResult(db: Db, sweepId: string, body: ExternalResultRequest): Promise<ExternalOutcome> {
   const result: TrialResult = body.result;
   const row: ExternalResultRow = {
     augValue: body.augValue,
