@@ -124,7 +124,9 @@ describe.each(testDatabaseKinds())("lease fast path on %s", (kind) => {
     expect(other.status).toBe(409);
     expect((await db.trial.findUniqueOrThrow({ where: { id } })).linearAcc).toBe(0.8);
 
-    const second = await call(`/api/sweeps/${sweep.id}/claim`, JSON.stringify({ workerId: "fast-1" }));
+    // A later claim without a label (or with an empty one) keeps the worker's label.
+    const second = await call(`/api/sweeps/${sweep.id}/claim`, JSON.stringify({ workerId: "fast-1", workerLabel: "" }));
+    expect((await db.worker.findUniqueOrThrow({ where: { sweepId_id: { sweepId: sweep.id, id: "fast-1" } } })).label).toBe("laptop");
     const failed = await call(`/api/trials/${second.body.trial.id}/fail`, JSON.stringify({ token: second.body.lease.token, message: "out of memory" }));
     expect(failed).toMatchObject({ status: 200, body: { trialStatus: "queued", duplicate: false } });
     const third = await call(`/api/sweeps/${sweep.id}/claim`, "{}");

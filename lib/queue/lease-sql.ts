@@ -58,6 +58,21 @@ export interface ClaimInput {
 
 export type ResultColumns = ReturnType<typeof trialMetricColumns>;
 
+/** The result columns in the order both dialects' complete statements list them. */
+const METRIC_COLUMNS = [
+  "linearAcc",
+  "knnAcc",
+  "finalLoss",
+  "durationMs",
+  "imagesPerSec",
+  "backend",
+  "generatedFid",
+  "generatedPrecision",
+  "generatedRecall",
+] as const satisfies readonly (keyof ResultColumns)[];
+
+const metricValues = (columns: ResultColumns) => METRIC_COLUMNS.map((name) => columns[name]);
+
 export interface CompleteInput {
   trialId: string;
   token: string;
@@ -132,7 +147,7 @@ function sqliteLease(exclusive: Extract<RawSql, { kind: "sqlite" }>["exclusive"]
               prepared(
                 database,
                 `INSERT INTO "Worker" ("id", "sweepId", "label", "userAgent", "firstSeenAt", "lastSeenAt") VALUES (?, ?, ?, ?, ?, ?)
-                 ON CONFLICT ("sweepId", "id") DO UPDATE SET "lastSeenAt" = excluded."lastSeenAt", "label" = COALESCE(?, "label")`,
+                 ON CONFLICT ("sweepId", "id") DO UPDATE SET "lastSeenAt" = excluded."lastSeenAt", "label" = COALESCE(NULLIF(?, ''), "label")`,
               ).run(input.workerId, input.sweepId, input.workerLabel ?? defaultLabel(input.workerId), input.userAgent ?? null, nowText, nowText, input.workerLabel ?? null);
             }
             // The first queued trial in the sweep's order and the longest-lapsed lease (an index step each); the
@@ -220,7 +235,6 @@ function sqliteLease(exclusive: Extract<RawSql, { kind: "sqlite" }>["exclusive"]
     complete: (input) =>
       exclusive((database) => {
         const nowText = sqliteTime(input.now ?? new Date());
-        const { columns } = input;
         return database
           .transaction((): string | null => {
             const done = prepared(
@@ -230,22 +244,9 @@ function sqliteLease(exclusive: Extract<RawSql, { kind: "sqlite" }>["exclusive"]
                  "linearAcc" = ?, "knnAcc" = ?, "finalLoss" = ?, "durationMs" = ?, "imagesPerSec" = ?, "backend" = ?,
                  "generatedFid" = ?, "generatedPrecision" = ?, "generatedRecall" = ?, "lastError" = NULL, "updatedAt" = ?
                WHERE "id" = ? AND "leaseToken" = ? AND "status" = 'running' RETURNING "doneAttemptId", "sweepId"`,
-            ).get(
-              input.token,
-              input.trialId,
-              columns.linearAcc,
-              columns.knnAcc,
-              columns.finalLoss,
-              columns.durationMs,
-              columns.imagesPerSec,
-              columns.backend,
-              columns.generatedFid,
-              columns.generatedPrecision,
-              columns.generatedRecall,
-              nowText,
-              input.trialId,
-              input.token,
-            ) as { doneAttemptId: string; sweepId: string } | undefined;
+            ).get(input.token, input.trialId, ...metricValues(input.columns), nowText, input.trialId, input.token) as
+              | { doneAttemptId: string; sweepId: string }
+              | undefined;
             if (!done) return null;
             prepared(
               database,
@@ -313,7 +314,7 @@ sweep AS (SELECT "id", "leaseSeconds", "maxAttempts", "configJson", "configHash"
 touched AS (
   INSERT INTO "Worker" ("id", "sweepId", "label", "userAgent", "firstSeenAt", "lastSeenAt")
   SELECT $3::text, sweep."id", COALESCE($4::text, $5::text), $6::text, clock."now", clock."now" FROM sweep, clock WHERE $3::text IS NOT NULL
-  ON CONFLICT ("sweepId", "id") DO UPDATE SET "lastSeenAt" = EXCLUDED."lastSeenAt", "label" = COALESCE($4::text, "Worker"."label")
+  ON CONFLICT ("sweepId", "id") DO UPDATE SET "lastSeenAt" = EXCLUDED."lastSeenAt", "label" = COALESCE(NULLIF($4::text, ''), "Worker"."label")
 ),
 queued AS (
   SELECT t."id", t."orderIndex", t."status", t."leaseToken", t."failureCount" FROM "Trial" t
@@ -502,20 +503,11 @@ function postgresLease(pool: pg.Pool): LeaseSql {
     },
 
     async complete(input) {
-      const { columns } = input;
       const rows = await pgQuery<{ sweepId: string }>(pool, "lease_complete", PG_COMPLETE, [
         input.trialId,
         input.token,
         isoOrNull(input.now),
-        columns.linearAcc,
-        columns.knnAcc,
-        columns.finalLoss,
-        columns.durationMs,
-        columns.imagesPerSec,
-        columns.backend,
-        columns.generatedFid,
-        columns.generatedPrecision,
-        columns.generatedRecall,
+        ...metricValues(input.columns),
         input.resultJson,
         input.resultHash,
         input.environmentJson,

@@ -186,32 +186,3 @@ export async function listTrials(db: Db, sweepId: string, query: TrialQuery): Pr
   const now = new Date();
   return { trials: rows.map((row) => toTrialView(row, now)), total };
 }
-
-export interface WorkerInfo {
-  sweepId: string;
-  workerId: string;
-  label?: string | undefined;
-  userAgent?: string | undefined;
-}
-
-export async function touchWorker(db: Db, info: WorkerInfo): Promise<void> {
-  const now = new Date();
-  try {
-    await db.worker.upsert({
-      where: { sweepId_id: { sweepId: info.sweepId, id: info.workerId } },
-      create: {
-        id: info.workerId,
-        sweepId: info.sweepId,
-        label: info.label ?? `worker ${info.workerId.slice(0, 6)}`,
-        userAgent: info.userAgent ?? null,
-        firstSeenAt: now,
-        lastSeenAt: now,
-      },
-      update: { lastSeenAt: now, ...(info.label ? { label: info.label } : {}) },
-    });
-  } catch (error) {
-    // P2003: the foreign key to Sweep failed, i.e. there is no such sweep.
-    if ((error as { code?: unknown }).code === "P2003") throw new NotFoundError("sweep");
-    throw error;
-  }
-}
