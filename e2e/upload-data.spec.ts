@@ -168,14 +168,15 @@ test("a generator trained in the browser: preview it in the builder, then the sw
   await page.getByLabel("VAE training steps").fill("25");
   await page.getByRole("button", { name: "Train generator and preview" }).click();
   await expect(page.getByRole("progressbar", { name: "Generator training progress" }).or(page.getByTestId("generator-result"))).toBeVisible();
-  await expect(page.getByTestId("generator-result")).toContainText("Trained here and shared with the sweep: 100 samples", { timeout: 180_000 });
+  await expect(page.getByTestId("generator-result")).toContainText("Trained here: 100 samples. The sweep you create from this form trains on them.", { timeout: 180_000 });
   await expect(page.getByTestId("generator-result").locator("figure")).toHaveCount(40);
   await expect(page.getByTestId("generated-quality")).toContainText(/FID \d+\.\d\d/);
 
   await page.getByRole("button", { name: "Create sweep" }).click();
   await page.waitForURL(isSweepPage);
   await expect(page.getByText(/samples of VAE \(latent 8/)).toBeVisible();
-  await expect(page.getByTestId("generated-quality")).toBeVisible();
+  // The previewed samples are the sweep's from the start: their quality shows before any worker ran.
+  await expect(page.getByTestId("generated-quality")).toContainText(/FID \d+\.\d\d/);
   await page.getByRole("button", { name: "Run", exact: true }).click();
   await expect(page.getByTestId("count-done")).toHaveText("2", { timeout: 180_000 });
   const sweepId = new URL(page.url()).pathname.split("/").pop()!;
@@ -204,6 +205,9 @@ test("a generator trained in the browser: preview it in the builder, then the sw
   await expect(page.getByTestId("count-done")).toHaveText("1", { timeout: 180_000 });
   const { datasets } = (await (await request.get("/api/datasets")).json()) as { datasets: { name: string; format: string; count: number }[] };
   expect(datasets.some((d) => d.format === "vae" && d.count === 50 && d.name.includes(`seed ${seed}`))).toBe(true);
+  // The browser registered them for this sweep with its lease.
+  const bound = (await (await request.get(`/api/sweeps/${workerSweep}/generated`)).json()) as { dataset: { count: number; format: string } };
+  expect(bound.dataset).toMatchObject({ count: 50, format: "vae" });
 });
 
 test("a three-channel CIFAR-10 upload trains and evaluates in the browser", async ({ page, request }, testInfo) => {

@@ -22,7 +22,7 @@ import * as previewRoute from "./datasets/[id]/preview/route";
 import * as datasetRoute from "./datasets/[id]/route";
 import * as datasetsRoute from "./datasets/route";
 import * as referenceRoute from "./datasets/[id]/reference/route";
-import * as generatedRoute from "./generated/[key]/route";
+import * as generatedRoute from "./generated/route";
 import * as qualityRoute from "./quality/route";
 import * as claimRoute from "./sweeps/[id]/claim/route";
 import * as trialsRoute from "./sweeps/[id]/trials/route";
@@ -249,36 +249,6 @@ describe.each(testDatabaseKinds())("dataset uploads on %s", (kind) => {
     expect(trials.body.trials[0]).toMatchObject({ generatedFid: 1.5, generatedPrecision: 0.75, generatedRecall: 0.5 });
   });
 
-  it("registers a browser-made generated set once per generator key; a second browser gets the first one", async () => {
-    const key = "e".repeat(64);
-    const get = () => call(generatedRoute.GET, new Request(`http://localhost/api/generated/${key}`), { key });
-    const post = (body: Uint8Array, name = "VAE test") =>
-      call(
-        generatedRoute.POST,
-        new Request(`http://localhost/api/generated/${key}?name=${encodeURIComponent(name)}`, { method: "POST", body: body as Uint8Array<ArrayBuffer> }),
-        { key },
-      );
-    expect((await get()).status).toBe(404);
-    const first = syntheticSet(20, 28, 28, 1, 0, 21);
-    const second = syntheticSet(20, 28, 28, 1, 0, 22);
-    const a = await post(encodeDatasetAsset(first));
-    expect(a.status, JSON.stringify(a.body)).toBe(201);
-    expect(a.body.dataset).toMatchObject({ name: "VAE test", role: "generated", format: "vae", count: 20, numClasses: 0 });
-    const b = await post(encodeDatasetAsset(second), "late browser");
-    expect(b.status).toBe(200);
-    expect(b.body.created).toBe(false);
-    expect(b.body.dataset.sha256).toBe(a.body.dataset.sha256);
-    expect((await get()).body.dataset.sha256).toBe(a.body.dataset.sha256);
-    const stored = await blob(a.body.dataset.sha256);
-    expect(Buffer.from(parseDatasetAsset(stored.bytes).images).equals(Buffer.from(first.images))).toBe(true);
-
-    const other = (k: string, body: Uint8Array) =>
-      call(generatedRoute.POST, new Request(`http://localhost/api/generated/${k}`, { method: "POST", body: body as Uint8Array<ArrayBuffer> }), { key: k });
-    expect((await other("f".repeat(64), encodeDatasetAsset(real))).status).toBe(422); // labelled
-    expect((await other("f".repeat(64), new Uint8Array([1, 2, 3]))).status).toBe(422); // not an asset
-    expect((await other("not-a-key", encodeDatasetAsset(second))).status).toBe(404);
-  });
-
   it("treats odd ids, odd names and oversized generator output as client errors", async () => {
     const preview = (id: string) => call(previewRoute.GET, new Request(`http://localhost/api/datasets/${id}/preview`), { id });
     expect((await preview("%")).status).toBe(404);
@@ -303,25 +273,22 @@ describe.each(testDatabaseKinds())("dataset uploads on %s", (kind) => {
     expect(named.status, JSON.stringify(named.body)).toBe(201);
     expect(named.body.dataset.name).toBe(`${"a".repeat(100)}\u{1F600}tail`);
     // A generator's ?name= is cut at 120 code points, never inside an emoji.
-    const longKey = "c".repeat(64);
     const longName = await call(
       generatedRoute.POST,
-      new Request(`http://localhost/api/generated/${longKey}?name=${encodeURIComponent(`${"b".repeat(119)}\u{1F600}zzz`)}`, {
+      new Request(`http://localhost/api/generated?key=${"c".repeat(64)}&name=${encodeURIComponent(`${"b".repeat(119)}\u{1F600}zzz`)}`, {
         method: "POST",
         body: encodeDatasetAsset(syntheticSet(2, 4, 4, 1, 0, 33)) as Uint8Array<ArrayBuffer>,
       }),
-      { key: longKey },
     );
     expect(longName.status, JSON.stringify(longName.body)).toBe(201);
     expect(longName.body.dataset.name).toBe(`${"b".repeat(119)}\u{1F600}`);
 
-    const key = "d".repeat(64);
     const big = syntheticSet(1, 65, 65, 1, 0, 32);
     const tooBig = await call(
       generatedRoute.POST,
-      new Request(`http://localhost/api/generated/${key}?name=${encodeURIComponent("x\u0000y")}`, { method: "POST", body: encodeDatasetAsset(big) as Uint8Array<ArrayBuffer> }),
-      { key },
+      new Request(`http://localhost/api/generated?name=${encodeURIComponent("x\u0000y")}`, { method: "POST", body: encodeDatasetAsset(big) as Uint8Array<ArrayBuffer> }),
     );
+    expect((await call(generatedRoute.POST, new Request("http://localhost/api/generated", { method: "POST", body: encodeDatasetAsset(real) as Uint8Array<ArrayBuffer> }))).status).toBe(422); // labelled
     expect(tooBig.status).toBe(422);
     expect(tooBig.body.error).toMatch(/at most 64 pixels/);
 

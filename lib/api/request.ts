@@ -124,6 +124,9 @@ export function checkId(value: string, what: string): string {
 }
 
 export const OWNER_HEADER = "x-owner-secret";
+/** A worker proves it holds a live lease with these (registering a sweep's generated set). */
+export const TRIAL_ID_HEADER = "x-trial-id";
+export const LEASE_TOKEN_HEADER = "x-lease-token";
 export const ownerCookieName = (sweepId: string) => `il_owner_${sweepId}`;
 
 /**

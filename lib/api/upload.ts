@@ -2,7 +2,9 @@ import "server-only";
 import { z } from "zod";
 import type { IngestOptions, UploadFile } from "@/lib/datasets/ingest";
 import { uploadMaxBytes } from "@/lib/datasets/store";
-import { BadRequestError } from "@/lib/errors";
+import { BadRequestError, ValidationError } from "@/lib/errors";
+import { MAX_ENCODER_SIDE } from "@/lib/train/resize";
+import { parseDatasetAsset, type ImageSet } from "@/lib/train/dataset";
 import { readLimitedBytes } from "./request";
 
 /** Room for multipart boundaries and the small text fields. */
@@ -76,4 +78,21 @@ export async function readUpload(request: Request): Promise<UploadRequest> {
       limits: { maxBytes: limit },
     },
   };
+}
+
+/**
+ * Reads a browser-made generated set: the body is the dataset asset
+ * (lib/train/dataset.ts layout), unlabelled, with at least one image no
+ * larger than the encoder takes.
+ */
+export async function readGeneratedAsset(request: Request): Promise<ImageSet> {
+  const set = parseDatasetAsset(await readLimitedBytes(request, uploadMaxBytes()));
+  if (set.labels) throw new ValidationError("a generated set must be unlabelled", [{ path: "body", message: "has labels", expected: "numClasses 0", received: String(set.numClasses) }]);
+  if (set.count < 1) throw new ValidationError("a generated set needs images", [{ path: "body", message: "0 images", expected: ">= 1 image", received: "0" }]);
+  if (set.height > MAX_ENCODER_SIDE || set.width > MAX_ENCODER_SIDE) {
+    throw new ValidationError(`generated images may be at most ${MAX_ENCODER_SIDE} pixels a side`, [
+      { path: "body", message: "images too large", expected: `<= ${MAX_ENCODER_SIDE}x${MAX_ENCODER_SIDE}`, received: `${set.height}x${set.width}` },
+    ]);
+  }
+  return set;
 }

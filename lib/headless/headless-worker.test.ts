@@ -7,8 +7,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { generatorKey } from "@/lib/generator/key";
-import { sweepConfigSchema } from "@/lib/sweep/schema";
 import { useRouteDatabase } from "@/lib/testing/route-database";
 import { useScratchRouteServer } from "@/lib/testing/route-server";
 
@@ -168,7 +166,7 @@ describe("headless worker (npm run worker)", () => {
     expect(row!.attempts[0]).toMatchObject({ status: "cancelled", errorMessage: "released by the worker", workerId: "test-worker-stop" });
   }, 90_000);
 
-  it("a browser-trained-generator sweep: the worker trains the VAE, registers its samples for everyone, and trains on them", async () => {
+  it("a browser-trained-generator sweep: the worker trains the VAE, registers its samples for the sweep with its lease, and trains on them", async () => {
     const config = {
       ...tinyConfig("vae", { steps: 20, augValues: [0.5], mixValues: [1], seeds: [0] }),
       generated: { source: "vae", vae: { steps: 10, latentDim: 2, hidden: 16, batchSize: 32 } },
@@ -178,8 +176,9 @@ describe("headless worker (npm run worker)", () => {
     const end = await worker.exited;
     expect(end, worker.output()).toEqual({ code: 0, signal: null });
     expect(worker.output()).toMatch(/generator \d+\/10/);
-    const registered = await call("GET", `/api/generated/${generatorKey(sweepConfigSchema.parse(config))}`);
+    const registered = await call("GET", `/api/sweeps/${sweep.id}/generated`);
     expect(registered.dataset).toMatchObject({ count: 100, numClasses: 0 });
+    expect((await call("GET", `/api/sweeps/${sweep.id}`)).sweep.generatedRef).toBe(registered.dataset.ref);
     const [row] = await attemptsOf(sweep.id);
     expect(row!.trial.status).toBe("done");
     expect(row!.attempts[0]!.result.realShare).toBeCloseTo(200 / 300, 5);

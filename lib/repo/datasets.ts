@@ -160,57 +160,43 @@ export async function sweepDatasets(db: Db, config: SweepConfig): Promise<{ real
   return { real, generated };
 }
 
-/** The generated set registered under a generator key, if a browser has made one. */
-export async function findGenerated(db: Db, generatorKey: string): Promise<DatasetView | null> {
-  const row = await db.dataset.findUnique({ where: { generatorKey } });
-  return row ? toView(row) : null;
-}
-
 /**
- * Registers a browser-made generated set under its generator key. The first
- * registration wins: a later one (another browser that trained at the same
- * time) gets the winner back and should use it, so every worker of a sweep
- * trains on the same images.
+ * Stores a browser-made generated set as a content-addressed dataset row and
+ * binds it to nothing: a sweep uses it only once its owner or one of its
+ * leased workers binds it (lib/repo/generated.ts). The same bytes stored
+ * again return the existing row.
  */
-export async function registerGenerated(
+export async function storeGeneratedSet(
   db: Db,
-  input: { generatorKey: string; set: ImageSet; name: string },
-): Promise<{ dataset: DatasetView; created: boolean }> {
-  const existing = await findGenerated(db, input.generatorKey);
-  if (existing) return { dataset: existing, created: false };
+  input: { generatorKey: string | null; set: ImageSet; name: string; note: string },
+): Promise<{ dataset: DatasetView; sha256: string; created: boolean }> {
   const asset = encodeDatasetAsset(input.set);
   const { sha256 } = await putBlob(asset);
+  const existing = await db.dataset.findUnique({ where: { sha256 } });
+  if (existing) return { dataset: toView(existing), sha256, created: false };
+  const data = {
+    sha256,
+    name: input.name,
+    role: "generated",
+    format: "vae",
+    count: input.set.count,
+    height: input.set.height,
+    width: input.set.width,
+    channels: input.set.channels,
+    numClasses: 0,
+    classNamesJson: "[]",
+    notesJson: JSON.stringify([input.note]),
+    sizeBytes: asset.length,
+    sourceBytes: asset.length,
+    sourceNamesJson: "[]",
+    generatorKey: input.generatorKey,
+  };
   try {
-    const sameBytes = await db.dataset.findUnique({ where: { sha256 } });
-    if (sameBytes) {
-      // The same bytes were uploaded before: attach the key unless another key already claims them.
-      await db.dataset.updateMany({ where: { sha256, generatorKey: null }, data: { generatorKey: input.generatorKey } });
-      const row = await db.dataset.findUniqueOrThrow({ where: { sha256 } });
-      return { dataset: toView(row), created: row.generatorKey === input.generatorKey };
-    }
-    const row = await db.dataset.create({
-          data: {
-            sha256,
-            name: input.name,
-            role: "generated",
-            format: "vae",
-            count: input.set.count,
-            height: input.set.height,
-            width: input.set.width,
-            channels: input.set.channels,
-            numClasses: 0,
-            classNamesJson: "[]",
-            notesJson: JSON.stringify(["made in the browser by the sweep's generator"]),
-            sizeBytes: asset.length,
-            sourceBytes: asset.length,
-            sourceNamesJson: "[]",
-            generatorKey: input.generatorKey,
-          },
-        });
-    return { dataset: toView(row), created: true };
+    return { dataset: toView(await db.dataset.create({ data })), sha256, created: true };
   } catch (error) {
-    const raced = await findGenerated(db, input.generatorKey);
-    if (raced) return { dataset: raced, created: false };
+    // Another request stored the same bytes between the lookup and the insert.
+    const raced = await db.dataset.findUnique({ where: { sha256 } });
+    if (raced) return { dataset: toView(raced), sha256, created: false };
     throw error;
   }
 }

@@ -112,7 +112,7 @@ export async function loadExampleSweeps(db: Db, dir = EXAMPLES_DIR): Promise<Exa
       continue;
     }
     try {
-      await createSweep(db, example.config, { id: example.id, shareId: example.shareId });
+      await createSweep(db, example.config, { ids: { id: example.id, shareId: example.shareId } });
     } catch (error) {
       // Another server on the same database got there first.
       if (await db.sweep.findUnique({ where: { id: example.id }, select: { id: true } })) {

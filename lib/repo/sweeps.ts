@@ -19,7 +19,15 @@ export interface CreatedSweep {
  * Stores the sweep and all its trials in one transaction: never a half-written sweep.
  * `ids` fixes the sweep's id and share id (the example sweeps, lib/repo/examples.ts); by default both are random.
  */
-export async function createSweep(db: Db, config: SweepConfig, ids?: { id: string; shareId: string }): Promise<CreatedSweep> {
+export interface CreateOptions {
+  /** Fixed ids (imports, fixtures); random otherwise. */
+  ids?: { id: string; shareId: string };
+  /** A checked generated set to bind from the start (the builder's generator preview). */
+  generatedSha256?: string | null;
+}
+
+export async function createSweep(db: Db, config: SweepConfig, options: CreateOptions = {}): Promise<CreatedSweep> {
+  const { ids } = options;
   const trials = expandGrid(config);
   const sweepId = ids?.id ?? randomId();
   const ownerSecret = randomId(32);
@@ -36,6 +44,7 @@ export async function createSweep(db: Db, config: SweepConfig, ids?: { id: strin
         trialCount: trials.length,
         leaseSeconds: config.execution.leaseSeconds,
         maxAttempts: config.execution.maxAttempts,
+        generatedSha256: options.generatedSha256 ?? null,
       },
     });
     await tx.trial.createMany({
@@ -72,6 +81,7 @@ function toSweepView(sweep: Sweep, counts: StatusCounts): SweepView {
     config: storedConfig(sweep.configJson, sweep.configHash),
     configHash: sweep.configHash,
     trialCount: sweep.trialCount,
+    generatedRef: sweep.generatedSha256 ? `sha256:${sweep.generatedSha256}` : null,
     createdAt: sweep.createdAt.toISOString(),
     updatedAt: sweep.updatedAt.toISOString(),
     counts,

@@ -11,6 +11,8 @@ export interface SweepView {
   config: SweepConfig;
   configHash: string;
   trialCount: number;
+  /** The browser-trained generated set bound to the sweep ("sha256:<hex>"), null until a leased worker or the owner registers one. */
+  generatedRef: string | null;
   createdAt: string;
   updatedAt: string;
   counts: StatusCounts;

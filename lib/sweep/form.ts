@@ -36,6 +36,8 @@ export interface SweepFormState {
   seedValues: string;
   maxAttempts: string;
   leaseSeconds: string;
+  /** Samples the builder's generator preview stored for these VAE settings (their generator key); the created sweep trains on them. */
+  vaePreview: { key: string; ref: string } | null;
 }
 
 const list = (values: readonly (number | string)[]) => values.join(", ");
@@ -69,6 +71,7 @@ export function formStateFromConfig(config: SweepConfig): SweepFormState {
     seedValues: list(config.axes.seeds.values),
     maxAttempts: String(config.execution.maxAttempts),
     leaseSeconds: String(config.execution.leaseSeconds),
+    vaePreview: null,
   };
 }
 

@@ -102,11 +102,12 @@ export function isTransient(error: unknown): boolean {
 }
 
 /**
- * The generated set a browser registered under a generator key (lib/generator/key.ts), or null while none has.
- * `baseUrl` is the server's origin for a worker outside the page.
+ * The generated set bound to a sweep (its first leased worker or its owner
+ * registered it), or null while none is. `baseUrl` is the server's origin
+ * for a worker outside the page.
  */
-export async function fetchRegisteredGenerated(key: string, baseUrl = ""): Promise<DatasetView | null> {
-  const response = await fetch(`${baseUrl.replace(/\/+$/, "")}/api/generated/${key}`, { cache: "no-store" });
+export async function fetchSweepGenerated(sweepId: string, baseUrl = ""): Promise<DatasetView | null> {
+  const response = await fetch(`${baseUrl.replace(/\/+$/, "")}/api/sweeps/${encodeURIComponent(sweepId)}/generated`, { cache: "no-store" });
   if (response.status === 404) return null;
   if (!response.ok) throw new ApiError(response.status, `could not look up the generated set: HTTP ${response.status}`);
   return ((await response.json()) as { dataset: DatasetView }).dataset;

@@ -5,21 +5,26 @@ import { trainVae } from "@/lib/generator/vae";
 import { promiseCache } from "@/lib/promise-cache";
 import type { SweepConfig } from "@/lib/sweep/schema";
 import { encodeDatasetAsset, parseDatasetAsset, type ImageSet } from "@/lib/train/dataset";
-import { fetchRegisteredGenerated } from "./api";
+import { fetchSweepGenerated } from "./api";
 import { loadDatasetBytes } from "./dataset-cache";
 
 /**
  * The generated set of a sweep whose generator is trained in the browser.
- * The first browser to need it trains the VAE on the real train split,
- * samples the sweep's largest generated-set size, and registers the images
- * with the server under the generator key; every other worker (and this
- * one, on later trials) fetches that registered set by hash. Slots of one
- * browser take a Web Lock so only one of them trains.
+ * The set belongs to the sweep: the first worker to need it trains the VAE
+ * on the real train split, samples the sweep's largest generated-set size,
+ * and registers the images for the sweep with the lease it holds; every
+ * other worker (and this one, on later trials) fetches that set by hash.
+ * Slots of one browser take a Web Lock so only one of them trains.
  */
 const inWorker = promiseCache<ImageSet>();
 
-async function fetchSet(dataset: DatasetView, baseUrl: string): Promise<ImageSet> {
-  return parseDatasetAsset(await loadDatasetBytes(`${baseUrl}${datasetUrlFor(dataset.ref)}`, shaFromRef(dataset.ref)));
+type GeneratorConfig = Pick<SweepConfig, "dataset" | "generated" | "axes">;
+
+/** What proves to the server that this worker may register a sweep's set: a live lease on one of its trials. */
+export interface LeaseProof {
+  sweepId: string;
+  trialId: string;
+  token: string;
 }
 
 export interface GeneratorRunOptions {
@@ -27,50 +32,71 @@ export interface GeneratorRunOptions {
   shouldStop?: () => boolean;
   /** The server's origin for a worker outside the page (lib/headless); the page's own server by default. */
   baseUrl?: string;
+  /** The claimed trial's lease; without one the set is trained for this worker alone and registered nowhere. */
+  lease?: LeaseProof;
 }
 
-/** Trains, samples and registers; returns the set every worker will use (possibly another browser's). */
-export async function trainAndRegister(
-  config: Pick<SweepConfig, "dataset" | "generated" | "axes">,
-  train: ImageSet,
-  datasetName: string,
-  options: GeneratorRunOptions = {},
-): Promise<{ set: ImageSet; dataset: DatasetView; trainedHere: boolean }> {
-  const key = generatorKey(config);
-  const baseUrl = options.baseUrl ?? "";
+async function fetchSet(dataset: DatasetView, baseUrl: string): Promise<ImageSet> {
+  return parseDatasetAsset(await loadDatasetBytes(`${baseUrl}${datasetUrlFor(dataset.ref)}`, shaFromRef(dataset.ref)));
+}
+
+export function generatorSetName(config: GeneratorConfig, datasetName: string): string {
+  return `${describeVae(vaeSettingsOf(config))} on ${datasetName}`;
+}
+
+/** Trains the sweep's VAE on `train` and samples its largest generated-set size. */
+export async function trainGeneratedSet(config: GeneratorConfig, train: ImageSet, options: GeneratorRunOptions = {}): Promise<ImageSet> {
   const settings = vaeSettingsOf(config);
   const vae = await trainVae(train, settings, {
     shouldStop: options.shouldStop,
     onProgress: (p) => options.onProgress?.({ phase: "generator", step: p.step, totalSteps: p.totalSteps, loss: p.loss, imagesPerSecond: p.imagesPerSecond, etaSeconds: p.etaSeconds }),
   });
-  let set: ImageSet;
   try {
-    set = vae.sample(generatorSampleCount(config), settings.seed);
+    return vae.sample(generatorSampleCount(config), settings.seed);
   } finally {
     vae.dispose();
   }
-  const name = `${describeVae(settings)} on ${datasetName}`;
-  const response = await fetch(`${baseUrl}/api/generated/${key}?name=${encodeURIComponent(name)}`, {
+}
+
+async function postSet(url: string, set: ImageSet, headers: Record<string, string>): Promise<{ dataset: DatasetView; created: boolean }> {
+  const response = await fetch(url, {
     method: "POST",
-    headers: { "content-type": "application/octet-stream" },
+    headers: { "content-type": "application/octet-stream", ...headers },
     body: encodeDatasetAsset(set) as Uint8Array<ArrayBuffer>,
   });
   if (!response.ok) throw new Error(`could not register the generated set: HTTP ${response.status} ${(await response.text()).slice(0, 300)}`);
-  const { dataset, created } = (await response.json()) as { dataset: DatasetView; created: boolean };
-  return created ? { set, dataset, trainedHere: true } : { set: await fetchSet(dataset, baseUrl), dataset, trainedHere: false };
+  return (await response.json()) as { dataset: DatasetView; created: boolean };
 }
 
-async function obtain(config: Pick<SweepConfig, "dataset" | "generated" | "axes">, train: ImageSet, options: GeneratorRunOptions): Promise<ImageSet> {
-  const key = generatorKey(config);
+/** Registers a set for a sweep with a live lease; the server keeps the first one registered and answers with it. */
+export function registerForSweep(set: ImageSet, lease: LeaseProof, name: string, baseUrl = "") {
+  return postSet(`${baseUrl}/api/sweeps/${encodeURIComponent(lease.sweepId)}/generated?name=${encodeURIComponent(name)}`, set, {
+    "x-trial-id": lease.trialId,
+    "x-lease-token": lease.token,
+  });
+}
+
+/** Stores the builder's preview, bound to no sweep until the sweep created from the builder names it. */
+export function storePreviewSet(set: ImageSet, config: GeneratorConfig, name: string, baseUrl = "") {
+  return postSet(`${baseUrl}/api/generated?key=${generatorKey(config)}&name=${encodeURIComponent(name)}`, set, {});
+}
+
+async function obtain(config: GeneratorConfig, train: ImageSet, options: GeneratorRunOptions): Promise<ImageSet> {
+  const { lease } = options;
+  const baseUrl = options.baseUrl ?? "";
+  if (!lease) return trainGeneratedSet(config, train, options);
   const work = async () => {
-    const existing = await fetchRegisteredGenerated(key, options.baseUrl);
-    if (existing) return fetchSet(existing, options.baseUrl ?? "");
-    return (await trainAndRegister(config, train, config.dataset.ref, options)).set;
+    const existing = await fetchSweepGenerated(lease.sweepId, baseUrl);
+    if (existing) return fetchSet(existing, baseUrl);
+    const set = await trainGeneratedSet(config, train, options);
+    const { dataset, created } = await registerForSweep(set, lease, generatorSetName(config, config.dataset.ref), baseUrl);
+    return created ? set : fetchSet(dataset, baseUrl);
   };
   const locks = (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks;
-  return locks ? ((await locks.request(`inflation-lab-generator-${key}`, work)) as ImageSet) : work();
+  return locks ? ((await locks.request(`inflation-lab-generator-${lease.sweepId}`, work)) as ImageSet) : work();
 }
 
-export function vaeGeneratedSet(config: Pick<SweepConfig, "dataset" | "generated" | "axes">, train: ImageSet, options: GeneratorRunOptions = {}): Promise<ImageSet> {
-  return inWorker(generatorKey(config), () => obtain(config, train, options));
+export function vaeGeneratedSet(config: GeneratorConfig, train: ImageSet, options: GeneratorRunOptions = {}): Promise<ImageSet> {
+  // One set per sweep (the owner may replace it, but a running worker keeps what it loaded).
+  return inWorker(`${options.lease?.sweepId ?? "unleased"}:${generatorKey(config)}`, () => obtain(config, train, options));
 }

@@ -1,5 +1,6 @@
 import type { Calibration, Environment, Progress } from "@/lib/queue/schemas";
 import type { AugKnob, SweepConfig } from "@/lib/sweep/schema";
+import type { LeaseProof } from "./generator";
 
 /** Messages between a page and its training Web Worker. */
 export type BackendName = "webgpu" | "webgl" | "wasm" | "cpu";
@@ -27,7 +28,17 @@ export interface TrainOutcome {
 }
 
 export type ToWorker =
-  | { type: "start"; jobId: string; config: SweepConfig; trial: TrialToRun; backends?: BackendName[]; calibration?: Calibration; wasmThreads?: number }
+  | {
+      type: "start";
+      jobId: string;
+      config: SweepConfig;
+      trial: TrialToRun;
+      /** The claimed trial's lease: it lets the job register the sweep's browser-trained generated set. */
+      lease?: LeaseProof;
+      backends?: BackendName[];
+      calibration?: Calibration;
+      wasmThreads?: number;
+    }
   | { type: "cancel"; jobId: string };
 
 export type FromWorker =

@@ -139,6 +139,7 @@ export class TrainingSlot {
           jobId,
           config: configForTrial(config, trial),
           trial: { augKnob: config.axes.augmentation.knob, augValue: trial.augValue, mixRatio: trial.mixRatio, generatedSize: trial.generatedSize, seed: trial.seed },
+          lease: { sweepId: this.options.sweepId, trialId: trial.id, token },
           ...(this.options.backends ? { backends: this.options.backends } : {}),
           ...(this.options.calibration ? { calibration: this.options.calibration } : {}),
           ...(this.options.wasmThreads ? { wasmThreads: this.options.wasmThreads } : {}),

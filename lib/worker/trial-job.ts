@@ -4,7 +4,7 @@ import type { ReferenceNet } from "@/lib/quality/reference";
 import type { SweepConfig } from "@/lib/sweep/schema";
 import { parseDatasetAsset, prepareTrialData, runTrial, TrialCancelledError } from "@/lib/train";
 import type { ImageSet } from "@/lib/train/dataset";
-import type { GeneratorRunOptions } from "./generator";
+import type { GeneratorRunOptions, LeaseProof } from "./generator";
 import type { FromWorker, ToWorker, TrainOutcome, TrialToRun } from "./protocol";
 
 /**
@@ -24,6 +24,8 @@ export interface TrialJobSources {
 export interface TrialJobOptions {
   config: SweepConfig;
   trial: TrialToRun;
+  /** The claimed trial's lease, passed on to the generator so it can register the sweep's set. */
+  lease?: LeaseProof;
   sources: TrialJobSources;
   onProgress: (progress: Progress) => void;
   shouldStop: () => boolean;
@@ -44,7 +46,7 @@ async function generatedQualityMetrics(sources: TrialJobSources, datasetRef: str
   }
 }
 
-export async function runTrialJob({ config, trial, sources, onProgress, shouldStop }: TrialJobOptions): Promise<TrainOutcome> {
+export async function runTrialJob({ config, trial, lease, sources, onProgress, shouldStop }: TrialJobOptions): Promise<TrainOutcome> {
   onProgress({ phase: "data", step: 0, totalSteps: config.training.steps });
   const set = parseDatasetAsset(await sources.loadDataset(config.dataset.ref));
   const inflated = trial.mixRatio !== "none" && trial.generatedSize > 0;
@@ -53,7 +55,7 @@ export async function runTrialJob({ config, trial, sources, onProgress, shouldSt
     generatedImages = parseDatasetAsset(await sources.loadDataset(config.generated.ref));
   } else if (inflated && config.generated.source === "vae") {
     const { train } = prepareTrialData(set, config, { mixRatio: "none", generatedSize: 0 });
-    generatedImages = await sources.vaeGeneratedSet(config, train, { onProgress, shouldStop });
+    generatedImages = await sources.vaeGeneratedSet(config, train, { onProgress, shouldStop, ...(lease ? { lease } : {}) });
   }
   const data = prepareTrialData(set, config, trial, generatedImages);
   const metrics = data.generated ? await generatedQualityMetrics(sources, config.dataset.ref, data.train, data.generated) : {};
@@ -95,6 +97,7 @@ export async function answerStart(
     const outcome = await runTrialJob({
       config: message.config,
       trial: message.trial,
+      ...(message.lease ? { lease: message.lease } : {}),
       sources: worker.sources,
       onProgress: (progress) => post({ type: "progress", jobId, progress }),
       shouldStop: () => cancelled.has(jobId),

@@ -1,7 +1,9 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useMemo, useState } from "react";
+import { generatorKey } from "@/lib/generator/key";
 import { type FieldIssue } from "@/lib/sweep/errors";
+import type { SweepConfig } from "@/lib/sweep/schema";
 import { defaultFormState, evaluateForm, formStateFromConfig, type SweepFormState } from "@/lib/sweep/form";
 import { presetConfig, SWEEP_PRESETS } from "@/lib/sweep/presets";
 import { SpecTab } from "./SpecTab";
@@ -11,6 +13,12 @@ import { submitSweep } from "./submit";
 
 type Tab = "form" | "spec";
 
+/** The generator samples previewed for exactly these settings, if any: the sweep trains on them. */
+function previewedSet(form: SweepFormState, config: SweepConfig): { generatedSet?: string } {
+  const preview = form.vaePreview;
+  return config.generated.source === "vae" && preview && preview.key === generatorKey(config) ? { generatedSet: preview.ref } : {};
+}
+
 export function SweepBuilder() {
   const router = useRouter();
   const [tab, setTab] = useState<Tab>("form");
@@ -19,7 +27,7 @@ export function SweepBuilder() {
   const [submitting, setSubmitting] = useState(false);
   const evaluation = useMemo(() => evaluateForm(form), [form]);
 
-  async function create(body: { config: unknown } | { spec: string }) {
+  async function create(body: Parameters<typeof submitSweep>[0]) {
     setSubmitting(true);
     setServerError(null);
     const outcome = await submitSweep(body);
@@ -63,7 +71,7 @@ export function SweepBuilder() {
             aria-label="Sweep settings"
             onSubmit={(event) => {
               event.preventDefault();
-              if (evaluation.config) void create({ config: evaluation.input });
+              if (evaluation.config) void create({ config: evaluation.input, ...previewedSet(form, evaluation.config) });
             }}
           >
             <div className="field">

@@ -12,11 +12,11 @@ interface Props {
   onChange: (next: SweepFormState) => void;
 }
 
-type TextKey = Exclude<keyof SweepFormState, "augKnob" | "generatedSource">;
+type TextKey = Exclude<keyof SweepFormState, "augKnob" | "generatedSource" | "vaePreview">;
 type Config = Parameters<typeof DataFields>[0]["config"];
 
 export function SweepForm({ form, errors, onChange, config = null }: Props) {
-  const set = (key: keyof SweepFormState, value: string) => onChange({ ...form, [key]: value });
+  const set = (key: TextKey, value: string) => onChange({ ...form, [key]: value });
 
   function text(key: TextKey, path: string, label: string, hint?: string, inputMode?: "decimal" | "numeric") {
     return (

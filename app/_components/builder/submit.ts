@@ -5,7 +5,7 @@ export type SubmitOutcome =
   | { ok: false; message: string; issues: FieldIssue[] };
 
 /** Posts a new sweep; any error comes back as a message plus field issues, never a throw. */
-export async function submitSweep(body: { config: unknown } | { spec: string }): Promise<SubmitOutcome> {
+export async function submitSweep(body: ({ config: unknown } | { spec: string }) & { generatedSet?: string }): Promise<SubmitOutcome> {
   try {
     const response = await fetch("/api/sweeps", {
       method: "POST",

@@ -2,7 +2,6 @@
 import { useEffect, useId, useMemo, useState } from "react";
 import { BUILTIN_MNIST, shapeText, type DatasetView } from "@/lib/datasets/refs";
 import { generatorKey } from "@/lib/generator/key";
-import { fetchRegisteredGenerated } from "@/lib/worker/api";
 import { errorsAt, type SweepFormState } from "@/lib/sweep/form";
 import type { SweepConfig } from "@/lib/sweep/schema";
 import { Field } from "../builder/Field";
@@ -43,20 +42,9 @@ export function DataFields({ form, errors, onChange, config }: Props) {
   const [datasets, setDatasets] = useState<DatasetView[]>([BUILTIN_MNIST]);
   const [listError, setListError] = useState<string | null>(null);
   const [showPreview, setShowPreview] = useState(false);
-  // The registered samples of the form's VAE settings, once trained (here or by an earlier sweep).
-  const [vaeSet, setVaeSet] = useState<{ key: string; ref: string } | null>(null);
+  // The previewed samples of the form's VAE settings, once trained here; stale once a setting changes.
   const key = config && form.generatedSource === "vae" ? generatorKey(config) : null;
-  useEffect(() => {
-    if (!key) return;
-    let live = true;
-    fetchRegisteredGenerated(key)
-      .then((dataset) => live && dataset && setVaeSet({ key, ref: dataset.ref }))
-      .catch(() => undefined); // the quality line just stays empty
-    return () => {
-      live = false;
-    };
-  }, [key]);
-  const quality = useQuality(form, vaeSet && vaeSet.key === key ? vaeSet.ref : null);
+  const quality = useQuality(form, form.vaePreview && form.vaePreview.key === key ? form.vaePreview.ref : null);
 
   const refresh = () =>
     fetchDatasets().then(
@@ -175,7 +163,7 @@ export function DataFields({ form, errors, onChange, config }: Props) {
           <GeneratorPreview
             config={config}
             datasetName={real?.name ?? form.datasetRef}
-            onReady={(dataset) => key && setVaeSet({ key, ref: dataset.ref })}
+            onReady={(dataset) => key && set({ vaePreview: { key, ref: dataset.ref } })}
           />
         </>
       ) : form.generatedSource === "heldout-real" ? (

@@ -9,19 +9,22 @@ import { PreviewGrid } from "./PreviewGrid";
 type State =
   | { kind: "idle" }
   | { kind: "running"; backend: string | null; progress: Progress | null }
-  | { kind: "done"; dataset: DatasetView; trainedHere: boolean }
+  | { kind: "done"; dataset: DatasetView }
   | { kind: "error"; message: string };
 
 const seconds = (s: number) => (s >= 90 ? `${Math.round(s / 60)} min` : `${Math.max(1, Math.round(s))} s`);
 
 /**
  * Trains the sweep's generator here, in a Web Worker, with a progress bar,
- * then shows its samples. The set is registered under the generator key, so
- * the sweep's workers reuse it instead of training again.
+ * then shows its samples. The set is stored bound to no sweep; the sweep
+ * created from this form uses it, so its workers do not train again.
  */
 export function GeneratorPreview({ config, datasetName, onReady }: { config: SweepConfig | null; datasetName: string; onReady: (dataset: DatasetView) => void }) {
   const [state, setState] = useState<State>({ kind: "idle" });
   const worker = useRef<Worker | null>(null);
+  // The latest callback: the form may change while the generator trains.
+  const ready = useRef(onReady);
+  ready.current = onReady;
   useEffect(() => () => worker.current?.terminate(), []);
 
   function start() {
@@ -35,8 +38,8 @@ export function GeneratorPreview({ config, datasetName, onReady }: { config: Swe
       if (message.type === "backend") setState((s) => (s.kind === "running" ? { ...s, backend: message.backend } : s));
       else if (message.type === "progress") setState((s) => (s.kind === "running" ? { ...s, progress: message.progress } : s));
       else if (message.type === "done") {
-        setState({ kind: "done", dataset: message.dataset, trainedHere: message.trainedHere });
-        onReady(message.dataset);
+        setState({ kind: "done", dataset: message.dataset });
+        ready.current(message.dataset);
         created.terminate();
       } else {
         setState({ kind: "error", message: message.message });
@@ -68,7 +71,7 @@ export function GeneratorPreview({ config, datasetName, onReady }: { config: Swe
       </div>
       <p className="hint">
         Optional: the first worker of the sweep trains it otherwise. Either way it is trained once, on the labelled real train split only,
-        and every worker reuses the same images.
+        and every worker of the sweep uses the same images.
       </p>
       {state.kind === "running" ? (
         <div aria-live="polite">
@@ -91,8 +94,7 @@ export function GeneratorPreview({ config, datasetName, onReady }: { config: Swe
       {state.kind === "done" ? (
         <div data-testid="generator-result">
           <p className="small" role="status">
-            {state.trainedHere ? "Trained here and shared with the sweep: " : "Already trained (reused): "}
-            {state.dataset.count.toLocaleString("en-US")} samples.
+            Trained here: {state.dataset.count.toLocaleString("en-US")} samples. The sweep you create from this form trains on them.
           </p>
           <PreviewGrid datasetRef={state.dataset.ref} />
         </div>

@@ -1,8 +1,5 @@
 "use client";
-import { useEffect, useState } from "react";
-import { generatorKey } from "@/lib/generator/key";
 import type { SweepConfig } from "@/lib/sweep/schema";
-import { fetchRegisteredGenerated } from "@/lib/worker/api";
 import { QualityLine, useQualityReport, type QualityParams } from "./Quality";
 
 type Config = Pick<SweepConfig, "dataset" | "generated" | "axes">;
@@ -11,11 +8,12 @@ type Config = Pick<SweepConfig, "dataset" | "generated" | "axes">;
  * The sweep's generated-data quality, measured the way workers measure it
  * per trial (same split, reference network and sample), for the largest
  * generated-set size (capped at 1,000 images). A browser-trained generator
- * is measured through the samples registered for it, once there are some.
+ * is measured through the samples registered for the sweep, once there are
+ * some (`generatedRef`, from the sweep).
  */
-export function SweepQuality({ config }: { config: Config }) {
+export function SweepQuality({ config, generatedRef }: { config: Config; generatedRef: string | null }) {
   if (config.axes.degradation && config.generated.source === "heldout-real") return <DegradationAxisQuality config={config} />;
-  return <SingleSetQuality config={config} />;
+  return <SingleSetQuality config={config} vaeRef={generatedRef} />;
 }
 
 function qualitySize(config: Config): number {
@@ -45,25 +43,9 @@ function DegradationQuality({ config, degradation }: { config: Config; degradati
   return <QualityLine state={state} label={`Degradation ${degradation}`} testId={`generated-quality-${degradation}`} />;
 }
 
-function SingleSetQuality({ config }: { config: Config }) {
+function SingleSetQuality({ config, vaeRef }: { config: Config; vaeRef: string | null }) {
   const { generated } = config;
   const size = qualitySize(config);
-  const key = generated.source === "vae" ? generatorKey(config) : null;
-  // undefined: still looking; null: not trained yet.
-  const [vaeRef, setVaeRef] = useState<string | null | undefined>(undefined);
-  const [lookupError, setLookupError] = useState<string | null>(null);
-  useEffect(() => {
-    if (!key) return;
-    let live = true;
-    fetchRegisteredGenerated(key).then(
-      (registered) => live && setVaeRef(registered?.ref ?? null),
-      (error: Error) => live && setLookupError(error.message),
-    );
-    return () => {
-      live = false;
-    };
-  }, [key]);
-
   const base = qualityBase(config);
   let params: QualityParams | null = null;
   if (size < 10) params = null;
@@ -73,8 +55,7 @@ function SingleSetQuality({ config }: { config: Config }) {
   const state = useQualityReport(params, 0);
 
   if (size < 10) return null;
-  if (lookupError) return <p className="small error">Quality not measured: {lookupError}</p>;
-  if (key && vaeRef === null) {
+  if (generated.source === "vae" && vaeRef === null) {
     return <p className="small muted">Generated-data quality: the generator has not been trained yet; the first worker trains it.</p>;
   }
   return <QualityLine state={state} />;

@@ -54,7 +54,7 @@ export default async function SharedSweepPage({ params, searchParams }: Props) {
       {sweep.description ? <p className="lede">{sweep.description}</p> : null}
       <div className="panel">
         <SweepSummary sweep={sweep} datasets={datasets} />
-        <SweepQuality config={sweep.config} />
+        <SweepQuality config={sweep.config} generatedRef={sweep.generatedRef} />
         <div style={{ marginTop: "0.8rem" }}>
           <ShareBox url={`${await requestOrigin()}/s/${shareId}`} label="Share link" />
         </div>

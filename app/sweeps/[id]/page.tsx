@@ -43,7 +43,7 @@ export default async function SweepPage({ params, searchParams }: Props) {
       {sweep.description ? <p className="lede">{sweep.description}</p> : null}
       <div className="panel">
         <SweepSummary sweep={sweep} datasets={datasets} />
-        <SweepQuality config={sweep.config} />
+        <SweepQuality config={sweep.config} generatedRef={sweep.generatedRef} />
         <div style={{ marginTop: "0.8rem" }}>
           <ShareBox url={`${origin}/s/${sweep.shareId}`} label="Read-only share link" />
         </div>
