@@ -141,3 +141,28 @@ test("the owner resets a finished trial: its result is cleared, it is queued aga
   const detail = (await (await request.get(`/api/trials/${trials.trials[0]!.id}`)).json()) as { attempts: { status: string }[] };
   expect(detail.attempts.map((a) => a.status)).toEqual(["done"]);
 });
+
+test("the owner replaces the run link: the old link is dead, its running trial is queued again, the owner keeps control", async ({ page, request }, testInfo) => {
+  const name = `E2E rotate ${Date.now()}`;
+  const oldId = await createThroughBuilder(page, name);
+  const running = await claimAndComplete(request, oldId, 0.5);
+  await page.reload();
+  await expect(page.getByTestId("count-running")).toHaveText("1");
+  await expect(page.getByLabel(/^Run link/)).toHaveValue(new RegExp(`/sweeps/${oldId}$`));
+
+  page.on("dialog", (dialog) => void dialog.accept());
+  await page.getByRole("button", { name: "New run link" }).click();
+  await page.waitForURL((url) => isSweepPage(url) && !url.pathname.endsWith(oldId));
+  const newId = new URL(page.url()).pathname.split("/").pop()!;
+  await expect(page.getByRole("status").filter({ hasText: "New run link." })).toBeVisible();
+  await expect(page.getByLabel(/^Run link/)).toHaveValue(new RegExp(`/sweeps/${newId}$`));
+  await expect(page.getByTestId("count-queued")).toHaveText("4");
+  await expect(page.getByRole("region", { name: "Owner controls" })).toBeVisible();
+  await page.screenshot({ path: testInfo.outputPath("rotated.png"), fullPage: true });
+
+  expect((await request.get(`/api/sweeps/${oldId}`)).status()).toBe(404);
+  expect((await request.post(`/api/sweeps/${oldId}/claim`, { data: { workerId: "e2e-worker" } })).status()).toBe(404);
+  const trials = (await (await request.get(`/api/sweeps/${newId}/trials`)).json()) as { trials: { id: string; status: string }[] };
+  expect(trials.trials.find((t) => t.id === running.trial.id)?.status).toBe("queued");
+  expect((await page.request.post(`/api/sweeps/${newId}/cancel`, { data: {} })).status()).toBe(200);
+});

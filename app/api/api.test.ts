@@ -12,6 +12,7 @@ import * as shareRoute from "./share/[shareId]/route";
 import * as cancelRoute from "./sweeps/[id]/cancel/route";
 import * as claimRoute from "./sweeps/[id]/claim/route";
 import * as requeueRoute from "./sweeps/[id]/requeue/route";
+import * as rotateRoute from "./sweeps/[id]/rotate-link/route";
 import * as sweepRoute from "./sweeps/[id]/route";
 import * as trialsRoute from "./sweeps/[id]/trials/route";
 import * as sweepsRoute from "./sweeps/route";
@@ -103,6 +104,8 @@ const api = {
     send(completeRoute.POST, makeRequest("POST", `/api/trials/${trialId}/complete`, { json }), { trialId }),
   fail: (trialId: string, json: unknown) =>
     send(failRoute.POST, makeRequest("POST", `/api/trials/${trialId}/fail`, { json }), { trialId }),
+  rotate: (id: string, headers: Record<string, string> = {}, json?: unknown) =>
+    send(rotateRoute.POST, makeRequest("POST", `/api/sweeps/${id}/rotate-link`, { json, headers }), { id }),
 };
 
 interface Created {
@@ -677,6 +680,98 @@ describe.each(testDatabaseKinds())("HTTP API on %s", (kind) => {
       const orphan = await api.heartbeat(claim.body.trial.id, { token: claim.body.lease.token });
       expectClientError(orphan, "heartbeat on a deleted sweep", [404]);
       expect(await (await getDb()).trial.count({ where: { sweepId: byCookie.id } })).toBe(0);
+    });
+    it("rotates the run link: the old one is a 404, its running leases are void, finished results, the share link and the owner stay", async () => {
+      const sweep = await create({ config: smallConfig([0, 0.5, 1, 1.5]) });
+      const other = await create({ config: smallConfig([0, 1]) });
+      const finished = await api.claim(sweep.id, { workerId: "w-honest" });
+      expect((await api.complete(finished.body.trial.id, { token: finished.body.lease.token, result: resultPayload(0.7) })).status).toBe(201);
+      const vandal = await api.claim(sweep.id, { workerId: "w-vandal" });
+      const honest = await api.claim(sweep.id, { workerId: "w-honest" });
+
+      expect((await api.rotate(sweep.id)).status).toBe(401);
+      expect((await api.rotate(sweep.id, { "x-owner-secret": other.secret })).status).toBe(403);
+      expectClientError(await api.rotate(sweep.id, { cookie: sweep.cookie }, { junk: 1 }), "rotate with a body", [422]);
+      expect((await api.getSweep(sweep.id)).status).toBe(200); // nothing changed yet
+
+      const rotated = await api.rotate(sweep.id, { cookie: sweep.cookie });
+      expect(rotated.status, rotated.text).toBe(200);
+      const newId: string = rotated.body.sweep.id;
+      expect(newId).not.toBe(sweep.id);
+      expect(rotated.body).toMatchObject({ requeued: 2, sweepUrl: `${ORIGIN}/sweeps/${newId}`, sweep: { shareId: sweep.shareId } });
+      expect(rotated.body.sweep.counts).toMatchObject({ done: 1, queued: 3, running: 0, total: 4 });
+      // This browser's owner cookie moves to the new id; the old one is cleared.
+      const cookies = rotated.headers.getSetCookie();
+      expect(cookies.some((line) => line.startsWith(`il_owner_${newId}=${sweep.secret};`))).toBe(true);
+      expect(cookies.some((line) => line.startsWith(`il_owner_${sweep.id}=;`) && /Max-Age=0/i.test(line))).toBe(true);
+
+      // The old link is gone, for reads and claims alike.
+      expect((await api.getSweep(sweep.id)).status).toBe(404);
+      expect((await api.claim(sweep.id, { workerId: "w-vandal" })).status).toBe(404);
+      // Leases handed out under the old link cannot post results or keep going.
+      for (const lease of [vandal, honest]) {
+        expectClientError(await api.complete(lease.body.trial.id, { token: lease.body.lease.token, result: resultPayload(0.1) }), "complete with a voided lease", [409]);
+        expectClientError(await api.heartbeat(lease.body.trial.id, { token: lease.body.lease.token }), "heartbeat with a voided lease", [409]);
+      }
+      const attempts = await (await getDb()).attempt.findMany({ where: { trialId: vandal.body.trial.id } });
+      expect(attempts).toMatchObject([{ status: "cancelled", errorMessage: "the run link was rotated by the owner" }]);
+
+      // The finished result, the share link and the owner secret are untouched; the new link runs the rest.
+      const shared = await api.share(sweep.shareId);
+      expect(shared.status).toBe(200);
+      expect(shared.body.sweep.counts).toMatchObject({ done: 1, queued: 3 });
+      const rows = (await api.trials(newId)).body.trials as Json[];
+      expect(rows.find((t) => t.id === finished.body.trial.id)).toMatchObject({ status: "done", linearAcc: 0.7 });
+      for (let i = 0; i < 3; i++) {
+        const claim = await api.claim(newId, { workerId: "w-honest" });
+        expect(claim.status, claim.text).toBe(200);
+        expect((await api.complete(claim.body.trial.id, { token: claim.body.lease.token, result: resultPayload(0.8) })).status).toBe(201);
+      }
+      expect((await api.getSweep(newId)).body.sweep.counts).toMatchObject({ done: 4, total: 4 });
+      expect((await api.requeue(newId, { "x-owner-secret": sweep.secret })).status).toBe(200);
+      expect((await api.getSweep(other.id)).body.sweep.counts).toMatchObject({ queued: 2 });
+    });
+
+    it("rotating while 30 workers claim and heartbeat gives no 5xx and leaves every running trial with exactly its one live attempt", async () => {
+      const sweep = await create({ config: smallConfig([0, 0.25, 0.5, 0.75, 1, 1.25, 1.5, 1.75], [1, 2, 4, 8], { maxAttempts: 20, leaseSeconds: 30 }) });
+      let currentId = sweep.id;
+      const statuses: number[] = [];
+      let stop = false;
+      const worker = async (n: number) => {
+        while (!stop) {
+          // SQLite answers synchronously underneath: yield to timers, as a real HTTP round trip would.
+          await new Promise((resolve) => setImmediate(resolve));
+          const claim = await api.claim(currentId, { workerId: `w-rotate-${n}` });
+          statuses.push(claim.status);
+          if (claim.status !== 200 || !claim.body.trial) continue;
+          for (let beat = 0; beat < 3 && !stop; beat++) {
+            statuses.push((await api.heartbeat(claim.body.trial.id, { token: claim.body.lease.token })).status);
+          }
+        }
+      };
+      const workers = Array.from({ length: 30 }, (_, n) => worker(n));
+      for (let round = 0; round < 3; round++) {
+        await sleep(150);
+        const rotated = await api.rotate(currentId, { "x-owner-secret": sweep.secret });
+        expect(rotated.status, rotated.text).toBe(200);
+        currentId = rotated.body.sweep.id;
+      }
+      await sleep(150);
+      stop = true;
+      await Promise.all(workers);
+      expect(statuses.filter((status) => status >= 500)).toEqual([]);
+      expect(new Set(statuses.filter((status) => status !== 200))).toSatisfy((set: Set<number>) => [...set].every((status) => status === 404 || status === 409));
+      const db = await getDb();
+      const trials = await db.trial.findMany({ where: { sweepId: currentId }, include: { attempts: true } });
+      expect(trials).toHaveLength(32);
+      for (const trial of trials) {
+        const running = trial.attempts.filter((attempt) => attempt.status === "running");
+        if (trial.status === "running") {
+          expect(running.map((attempt) => attempt.token)).toEqual([trial.leaseToken]);
+        } else {
+          expect(running).toEqual([]);
+        }
+      }
     });
   });
 

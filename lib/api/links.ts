@@ -1,4 +1,5 @@
-import { parseCookieHeader } from "./request";
+import type { NextResponse } from "next/server";
+import { ownerCookieName, parseCookieHeader } from "./request";
 import type { SweepView } from "@/lib/repo/views";
 
 const OWNER_COOKIE_PREFIX = "il_owner_";
@@ -24,4 +25,12 @@ export function shareLinks(request: Request, sweep: Pick<SweepView, "id" | "shar
 export function publicSweep(sweep: SweepView): Omit<SweepView, "id"> {
   const { id: _id, ...rest } = sweep;
   return rest;
+}
+
+/** Lets this browser act as the sweep's owner (an httpOnly cookie holding the secret); `previousId` drops the cookie of the id it had. */
+export function setOwnerCookie(response: NextResponse, request: Request, sweepId: string, secret: string, previousId?: string): NextResponse {
+  const secure = new URL(request.url).protocol === "https:";
+  response.cookies.set(ownerCookieName(sweepId), secret, { httpOnly: true, sameSite: "lax", path: "/", maxAge: 60 * 60 * 24 * 365, secure });
+  if (previousId) response.cookies.set(ownerCookieName(previousId), "", { httpOnly: true, sameSite: "lax", path: "/", maxAge: 0, secure });
+  return response;
 }

@@ -439,23 +439,34 @@ type PgClaimRow = Trial & {
   previousToken: string | null;
 };
 
+const PG_FOREIGN_KEY_VIOLATION = "23503";
+
 function postgresLease(pool: pg.Pool): LeaseSql {
   return {
     async claim(input) {
       const token = randomId(24);
       const attemptId = randomId();
       const workerId = input.workerId ?? null;
-      const [row] = await pgQuery<PgClaimRow>(pool, "lease_claim", PG_CLAIM, [
-        input.sweepId,
-        isoOrNull(input.now),
-        workerId,
-        input.workerLabel ?? null,
-        workerId ? defaultLabel(workerId) : null,
-        input.userAgent ?? null,
-        token,
-        attemptId,
-        input.withCounts ?? false,
-      ]);
+      let rows: PgClaimRow[];
+      try {
+        rows = await pgQuery<PgClaimRow>(pool, "lease_claim", PG_CLAIM, [
+          input.sweepId,
+          isoOrNull(input.now),
+          workerId,
+          input.workerLabel ?? null,
+          workerId ? defaultLabel(workerId) : null,
+          input.userAgent ?? null,
+          token,
+          attemptId,
+          input.withCounts ?? false,
+        ]);
+      } catch (error) {
+        // The sweep was there when the statement began and gone (deleted, or moved to a new run link)
+        // by the time its worker row or attempt was checked: no such sweep, as for a later claim.
+        if ((error as { code?: unknown }).code === PG_FOREIGN_KEY_VIOLATION) return null;
+        throw error;
+      }
+      const [row] = rows;
       if (!row) return null;
       const { sweepLeaseSeconds, sweepConfigJson, sweepConfigHash, sweepCounts, queuedLeft, previousStatus, previousToken, ...trial } = row;
       void previousStatus;

@@ -351,6 +351,40 @@ export async function requeueTrials(db: Db, options: SelectionOptions & { resetD
   }));
 }
 
+/**
+ * Owner action: revokes the run link. The sweep gets a new id (its trials
+ * and workers follow by ON UPDATE CASCADE), so the old link, and every
+ * claim made with it, is a 404 from now on; every running attempt is
+ * cancelled and its trial queued again, so a result from a lease handed out
+ * under the old link is refused. Finished trials, attempts and the share
+ * link stay as they are.
+ *
+ * PostgreSQL lock order: every trial row of the sweep first, then attempts,
+ * then the sweep row, as the other operations take trials before attempts.
+ * A claimer never waits for a trial row (SKIP LOCKED), so one holding a
+ * trial and waiting for its key-share lock on the sweep row finishes before
+ * this transaction asks for the sweep row.
+ */
+export async function rotateRunLink(db: Db, options: { sweepId: string; newId: string; now?: Date }): Promise<{ sweepId: string; requeued: number }> {
+  const now = options.now ?? new Date();
+  const { sweepId, newId } = options;
+  const postgres = rawSqlOf(db).kind === "postgres";
+  return changing(sweepId, db.$transaction(async (tx) => {
+    if (postgres) await tx.$queryRawUnsafe('SELECT "id" FROM "Trial" WHERE "sweepId" = $1 ORDER BY "id" FOR UPDATE', sweepId);
+    const requeued = await tx.trial.updateMany({
+      where: { sweepId, status: "running" },
+      data: { status: "queued", leaseToken: null, leaseExpiresAt: null },
+    });
+    await tx.attempt.updateMany({
+      where: { status: "running", trial: { sweepId, status: "queued" } },
+      data: { status: "cancelled", finishedAt: now, errorMessage: "the run link was rotated by the owner" },
+    });
+    const moved = await tx.sweep.updateMany({ where: { id: sweepId }, data: { id: newId } });
+    if (moved.count === 0) throw new NotFoundError("sweep");
+    return { sweepId: newId, requeued: requeued.count };
+  }));
+}
+
 /** A trial row's result columns, emptied. */
 const CLEARED_RESULT = {
   linearAcc: null,

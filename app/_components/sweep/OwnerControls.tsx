@@ -60,6 +60,24 @@ export function OwnerControls({ sweepId, counts, onDone, onError, children }: Pr
     setBusy(false);
   }
 
+  async function rotate() {
+    const question =
+      "Make a new run link? The current link stops working for everyone who has it: its running trials are stopped and queued again, " +
+      "and only people you give the new link to can run or post results. Finished results and the share link stay.";
+    if (!window.confirm(question)) return;
+    setBusy(true);
+    const response = await fetch(`/api/sweeps/${sweepId}/rotate-link`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" }).catch(() => null);
+    if (response?.ok) {
+      const { sweep } = (await response.json()) as { sweep: { id: string } };
+      router.replace(`/sweeps/${sweep.id}?rotated=1`);
+      router.refresh();
+      return;
+    }
+    const body = (await response?.json().catch(() => ({}))) as { error?: string } | undefined;
+    onError(`new run link failed: ${body?.error ?? `HTTP ${response?.status ?? "no response"}`}`);
+    setBusy(false);
+  }
+
   return (
     <section className="panel" aria-label="Owner controls">
       <div className="row">
@@ -78,6 +96,15 @@ export function OwnerControls({ sweepId, counts, onDone, onError, children }: Pr
           Requeue failed and cancelled
         </button>
         <span className="spacer" />
+        <button
+          type="button"
+          className="button"
+          disabled={busy}
+          title="Revoke this page's link (the run link) and move the sweep to a new one"
+          onClick={() => void rotate()}
+        >
+          New run link
+        </button>
         <button type="button" className="button danger" disabled={busy} onClick={() => void remove()}>
           Delete sweep
         </button>

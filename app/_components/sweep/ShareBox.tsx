@@ -6,7 +6,7 @@ import { useState } from "react";
  * view (metric, scale, selected cell...) from this page's query string, so
  * the receiver sees what the sender sees.
  */
-export function ShareBox({ url, label }: { url: string; label: string }) {
+export function ShareBox({ url, label, withView = true, note }: { url: string; label: string; withView?: boolean; note?: string }) {
   const [copied, setCopied] = useState(false);
   const id = `share-${label.replace(/\W+/g, "-").toLowerCase()}`;
   return (
@@ -19,9 +19,8 @@ export function ShareBox({ url, label }: { url: string; label: string }) {
         type="button"
         className="button"
         onClick={async () => {
-          const withView = `${url}${window.location.search}`;
           try {
-            await navigator.clipboard.writeText(withView);
+            await navigator.clipboard.writeText(withView ? `${url}${window.location.search}` : url);
             setCopied(true);
             window.setTimeout(() => setCopied(false), 2000);
           } catch {
@@ -31,7 +30,7 @@ export function ShareBox({ url, label }: { url: string; label: string }) {
       >
         {copied ? "Copied" : "Copy link"}
       </button>
-      <span className="small muted">The copied link keeps the current view.</span>
+      <span className="small muted">{note ?? (withView ? "The copied link keeps the current view." : "")}</span>
     </div>
   );
 }

@@ -2,8 +2,8 @@ import { getDb, type Db } from "@/lib/db/client";
 import { ValidationError } from "@/lib/errors";
 import type { SweepConfig } from "@/lib/sweep/schema";
 import { checkGeneratedSet } from "@/lib/repo/generated";
-import { ownedSecretsFromCookieHeader, shareLinks } from "@/lib/api/links";
-import { ownerCookieName, parseBody } from "@/lib/api/request";
+import { ownedSecretsFromCookieHeader, setOwnerCookie, shareLinks } from "@/lib/api/links";
+import { parseBody } from "@/lib/api/request";
 import { json, route } from "@/lib/api/respond";
 import { configFromCreateRequest, createSweepRequestSchema } from "@/lib/api/sweep-requests";
 import { checkDataRefs, findDataset } from "@/lib/repo/datasets";
@@ -38,15 +38,7 @@ export const POST = route(async (request) => {
   await checkDataRefs(db, config);
   const generatedSha256 = body.generatedSet ? await previewedSet(db, config, body.generatedSet) : null;
   const { sweep, ownerSecret } = await createSweep(db, config, { generatedSha256 });
-  const response = json({ sweep, ownerSecret, ...shareLinks(request, sweep) }, { status: 201 });
-  response.cookies.set(ownerCookieName(sweep.id), ownerSecret, {
-    httpOnly: true,
-    sameSite: "lax",
-    path: "/",
-    maxAge: 60 * 60 * 24 * 365,
-    secure: new URL(request.url).protocol === "https:",
-  });
-  return response;
+  return setOwnerCookie(json({ sweep, ownerSecret, ...shareLinks(request, sweep) }, { status: 201 }), request, sweep.id, ownerSecret);
 });
 
 /** The sweeps this browser created (it holds their owner cookies). */

@@ -37,16 +37,28 @@ export default async function SweepPage({ params, searchParams }: Props) {
   const { id } = await params;
   const { sweep, trials, total, owner, datasets } = await load(id);
   const origin = await requestOrigin();
+  const query = await searchParams;
   return (
     <>
       <h1>{sweep.name}</h1>
       {sweep.description ? <p className="lede">{sweep.description}</p> : null}
+      {owner && query.rotated === "1" ? (
+        <div className="alert info" role="status">
+          <strong>New run link.</strong> This page&apos;s address is the sweep&apos;s run link now; the old one no longer works, and the trials
+          that were running under it are queued again. Give the new link to the people who run the sweep.
+        </div>
+      ) : null}
       <div className="panel">
         <SweepSummary sweep={sweep} datasets={datasets} />
         <SweepQuality config={sweep.config} generatedRef={sweep.generatedRef} />
         <div style={{ marginTop: "0.8rem" }}>
           <ShareBox url={`${origin}/s/${sweep.shareId}`} label="Read-only share link" />
         </div>
+        {owner ? (
+          <div style={{ marginTop: "0.5rem" }}>
+            <ShareBox url={`${origin}/sweeps/${sweep.id}`} label="Run link" withView={false} note="Anyone with it can run trials and post results; “New run link” below revokes it." />
+          </div>
+        ) : null}
         <p className="muted small">
           Anyone with this page&apos;s address can help run the sweep; the share link shows results only.
           {owner ? " You own this sweep: this browser holds its owner secret." : ""}
@@ -68,7 +80,7 @@ export default async function SweepPage({ params, searchParams }: Props) {
         initial={{ counts: sweep.counts, total, trials }}
         pollUrl={`/api/sweeps/${sweep.id}/trials`}
         config={sweep.config}
-        initialView={parseViewState(await searchParams)}
+        initialView={parseViewState(query)}
         exportBase={`/api/sweeps/${sweep.id}/export`}
         owner={owner ? { sweepId: sweep.id } : undefined}
       />
