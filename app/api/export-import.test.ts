@@ -7,7 +7,10 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { parseResultsCsv, TRIAL_CSV_COLUMNS } from "@/lib/analysis";
-import { getDb } from "@/lib/db/client";
+import { exportResponse } from "@/lib/api/export-response";
+import { getDb, type Db } from "@/lib/db/client";
+import { sweepCsvChunks, sweepJson, sweepJsonChunks } from "@/lib/repo/export";
+import { getSweep } from "@/lib/repo/sweeps";
 import { trialResultSchema } from "@/lib/queue/schemas";
 import { canonicalJson } from "@/lib/sweep/hash";
 import { testDatabaseKinds } from "@/lib/testing/databases";
@@ -370,6 +373,71 @@ describe.each(testDatabaseKinds())("export, import and external results on %s", 
         for (const token of sweep.tokens) expect(text).not.toContain(token);
       }
       expect(reply.text).not.toContain(sweep.id);
+    });
+  });
+
+  describe("streamed exports", () => {
+    /** The database, counting the trial pages read through it. */
+    function countingReads(db: Db): { db: Db; reads: () => number } {
+      let reads = 0;
+      const trial = new Proxy(db.trial, {
+        get(target, key, receiver) {
+          const value = Reflect.get(target, key, receiver) as unknown;
+          if (key !== "findMany" || typeof value !== "function") return value;
+          return (...args: unknown[]) => {
+            reads++;
+            return (value as (...a: unknown[]) => unknown).apply(target, args);
+          };
+        },
+      });
+      const counted = new Proxy(db, { get: (target, key, receiver) => (key === "trial" ? trial : Reflect.get(target, key, receiver)) });
+      return { db: counted, reads: () => reads };
+    }
+
+    it("produces a page of trials at a time, in run order, the same document as a whole export", async () => {
+      const sweep = await populated();
+      const db = await getDb();
+      const view = await getSweep(db, sweep.id);
+      const csvChunks: string[] = [];
+      for await (const chunk of sweepCsvChunks(db, view, 5)) csvChunks.push(chunk);
+      expect(csvChunks).toHaveLength(4); // the header, then pages of 5, 5 and 2 trials
+      expect(csvChunks.slice(1).map((chunk) => chunk.split("\r\n").length - 1)).toEqual([5, 5, 2]);
+      expect(csvChunks.join("")).toBe((await api.exportSweep(sweep.id, "?format=csv")).text);
+
+      const now = new Date("2026-12-03T12:00:00.000Z");
+      let jsonText = "";
+      for await (const chunk of sweepJsonChunks(db, view, now, 5)) jsonText += chunk;
+      const whole = await sweepJson(db, view, now);
+      expect(JSON.parse(jsonText)).toEqual(JSON.parse(JSON.stringify(whole)));
+      expect(whole.trials.map((trial) => trial.orderIndex)).toEqual([...Array(12).keys()]);
+      expect(whole.trials.flatMap((trial) => trial.attempts)).toHaveLength(6);
+
+      // An empty sweep is still a valid document.
+      const empty = await create(config("empty export"));
+      const emptyView = await getSweep(db, empty.id);
+      await db.trial.deleteMany({ where: { sweepId: empty.id } });
+      let emptyText = "";
+      for await (const chunk of sweepJsonChunks(db, emptyView, now, 5)) emptyText += chunk;
+      expect(JSON.parse(emptyText).trials).toEqual([]);
+    });
+
+    it("reads the next page only when the client takes the last one, and stops when the client goes away", async () => {
+      const sweep = await populated();
+      const { db, reads } = countingReads(await getDb());
+      const view = await getSweep(db, sweep.id);
+      const response = exportResponse(db, view, "json", 2);
+      const reader = response.body!.getReader();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(reads()).toBe(0); // nothing read until the client asks
+      expect(new TextDecoder().decode((await reader.read()).value)).toMatch(/^\{\n  "format": "inflation-lab-sweep"/);
+      await reader.read();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const afterOnePage = reads();
+      expect(afterOnePage).toBeGreaterThanOrEqual(1);
+      expect(afterOnePage).toBeLessThanOrEqual(2); // at most the page asked for and one ahead, of 6
+      await reader.cancel();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(reads()).toBe(afterOnePage);
     });
   });
 

@@ -99,6 +99,11 @@ function fixedValues(trial: TrialView): Record<TrialCsvColumn, CsvValue> {
  * since a duplicated header would make pandas rename it silently.
  */
 export function trialsToCsv(trials: readonly TrialView[], extra: TrialCsvExtra = {}): string {
+  return trialCsvHeader(extra) + trialCsvRows(trials, extra);
+}
+
+/** The header line of trialsToCsv (CRLF-terminated), for writers that stream the rows in pages. */
+export function trialCsvHeader(extra: TrialCsvExtra = {}): string {
   const extraNames = Object.keys(extra);
   for (const name of extraNames) {
     if (name.length === 0) throw new Error("extra CSV columns need a non-empty name");
@@ -106,7 +111,13 @@ export function trialsToCsv(trials: readonly TrialView[], extra: TrialCsvExtra =
       throw new Error(`extra CSV column "${name}" clashes with a built-in column`);
     }
   }
-  const lines = [csvLine([...TRIAL_CSV_COLUMNS, ...extraNames])];
+  return `${csvLine([...TRIAL_CSV_COLUMNS, ...extraNames])}\r\n`;
+}
+
+/** The data lines of trialsToCsv for these trials (each CRLF-terminated). */
+export function trialCsvRows(trials: readonly TrialView[], extra: TrialCsvExtra = {}): string {
+  const extraNames = Object.keys(extra);
+  let text = "";
   for (const trial of trials) {
     const fixed = fixedValues(trial);
     const values: CsvValue[] = TRIAL_CSV_COLUMNS.map((column) => fixed[column]);
@@ -114,7 +125,7 @@ export function trialsToCsv(trials: readonly TrialView[], extra: TrialCsvExtra =
       const source = extra[name];
       values.push(typeof source === "function" ? source(trial) : source);
     }
-    lines.push(csvLine(values));
+    text += `${csvLine(values)}\r\n`;
   }
-  return lines.map((line) => `${line}\r\n`).join("");
+  return text;
 }

@@ -74,6 +74,8 @@ export {
   csvField,
   csvLine,
   trialsToCsv,
+  trialCsvHeader,
+  trialCsvRows,
   type CsvValue,
   type TrialCsvColumn,
   type TrialCsvExtra,

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestDatabase, testDatabaseKinds, type TestDatabase } from "@/lib/testing/databases";
 import { createSweep, deleteSweep, getSweep } from "@/lib/repo/sweeps";
 import { sweepConfigSchema } from "@/lib/sweep/schema";
-import { cancelTrials, claimForWorker, claimNextTrial, completeTrial, failTrial, heartbeatTrial, releaseTrial, requeueTrials } from "./lease";
+import { cancelTrials, claimForWorker, claimNextTrial, completeTrial, failTrial, heartbeatTrial, MAX_ATTEMPT_HISTORY, releaseTrial, requeueTrials } from "./lease";
 import { ConflictError } from "@/lib/errors";
 import type { TrialResult } from "./schemas";
 import { trialResultSchema } from "./schemas";
@@ -50,6 +50,28 @@ describe.each(testDatabaseKinds())("lease protocol on %s", (kind) => {
     expect(attempts).toHaveLength(1);
     expect(attempts[0]).toMatchObject({ number: 1, status: "running", token: first!.attempt.token });
     expect((await getSweep(t.db, sweep.id)).counts).toMatchObject({ running: 2, queued: 2, total: 4 });
+  });
+
+  it("keeps at most MAX_ATTEMPT_HISTORY attempts per trial, never the running one or an accepted one", async () => {
+    const { sweep } = await createSweep(t.db, sweepConfigSchema.parse({ ...smallConfig(), axes: { augmentation: { values: [1] }, mixRatio: { values: ["none"] }, seeds: { values: [0] } } }));
+    const first = (await claimForWorker(t.db, { sweepId: sweep.id })).claim!;
+    expect(await completeTrial(t.db, { trialId: first.trial.id, token: first.attempt.token, result: result(0.5) })).toBe("accepted");
+    await requeueTrials(t.db, { sweepId: sweep.id, trialIds: [first.trial.id], resetDone: true });
+    // A client that claims and gives back in a loop: releases never count as failures.
+    const rounds = MAX_ATTEMPT_HISTORY + 20;
+    let last = first;
+    for (let i = 0; i < rounds; i++) {
+      last = (await claimForWorker(t.db, { sweepId: sweep.id })).claim!;
+      if (i < rounds - 1) await releaseTrial(t.db, { trialId: last.trial.id, token: last.attempt.token });
+    }
+    const attempts = await t.db.attempt.findMany({ where: { trialId: first.trial.id }, orderBy: { number: "asc" } });
+    expect(last.attempt.number).toBe(rounds + 1);
+    expect(attempts.length).toBe(MAX_ATTEMPT_HISTORY + 1); // the newest 50 and the accepted one
+    expect(attempts[0]).toMatchObject({ number: 1, status: "done" });
+    expect(attempts[1]!.number).toBe(rounds + 2 - MAX_ATTEMPT_HISTORY);
+    expect(attempts.at(-1)).toMatchObject({ number: rounds + 1, status: "running", token: last.attempt.token });
+    // The running lease still works after the pruning.
+    expect(await completeTrial(t.db, { trialId: last.trial.id, token: last.attempt.token, result: result(0.6) })).toBe("accepted");
   });
 
   it("a claim that finds nothing reports exact counts, however recent the last count", async () => {

@@ -81,6 +81,7 @@ export async function claimForWorker(db: Db, options: ClaimOptions): Promise<Wor
       continue;
     }
     if (result.contended) break;
+    if (result.claimed && result.claimed.attempt.number > MAX_ATTEMPT_HISTORY) await pruneAttempts(db, result.claimed.trial.id, result.claimed.attempt.number);
     let counts: StatusCounts;
     if (result.claimed) counts = keptCountsFor(sweepId, { current: false }) ?? (await countAfresh(sql, sweepId));
     else counts = result.counts ? keepCounts(sweepId, result.counts, version) : idle!;
@@ -92,6 +93,22 @@ export async function claimForWorker(db: Db, options: ClaimOptions): Promise<Wor
     };
   }
   throw new ConflictError("too many workers are claiming at once; retry shortly");
+}
+
+/**
+ * Attempts kept per trial. A trial's failures are capped by maxAttempts,
+ * but releases, expired leases and owner resets are not, so a client that
+ * claims and releases in a loop would otherwise grow one trial's history
+ * without end. Past this many, a claim deletes the oldest finished attempts
+ * that were not accepted; the running one and every accepted ("done")
+ * attempt are always kept.
+ */
+export const MAX_ATTEMPT_HISTORY = 50;
+
+async function pruneAttempts(db: Db, trialId: string, newest: number): Promise<void> {
+  await db.attempt.deleteMany({
+    where: { trialId, number: { lte: newest - MAX_ATTEMPT_HISTORY }, status: { notIn: ["running", "done"] } },
+  });
 }
 
 /**

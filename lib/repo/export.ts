@@ -2,7 +2,7 @@ import "server-only";
 import { z } from "zod";
 import type { Db } from "@/lib/db/client";
 import { NotFoundError } from "@/lib/errors";
-import { trialsToCsv } from "@/lib/analysis";
+import { trialCsvHeader, trialCsvRows } from "@/lib/analysis";
 import type { StatusCounts } from "@/lib/queue/status";
 import type { SweepConfig } from "@/lib/sweep/schema";
 import { listTrials, toTrialView } from "./sweeps";
@@ -132,26 +132,39 @@ export function exportFileName(sweep: Pick<SweepView, "name" | "shareId">, forma
   return `${slugify(sweep.name)}-${sweep.shareId}.${format}`;
 }
 
-/** One row per trial (every axis value, seed, status, metrics, attempt count, backend), as lib/analysis writes it. */
-export async function sweepCsv(db: Db, sweep: SweepView): Promise<string> {
-  return trialsToCsv(await listAllTrials(db, sweep.id));
+/** Trials per read while an export streams: what one export holds in memory at a time. */
+export const EXPORT_PAGE_TRIALS = 100;
+
+/** A sweep's trials in run order, a page at a time (keyset on orderIndex, so each page is one index range). */
+export async function* trialPages(db: Db, sweepId: string, pageSize = EXPORT_PAGE_TRIALS): AsyncGenerator<TrialView[]> {
+  let after = -1;
+  for (;;) {
+    const rows = await db.trial.findMany({
+      where: { sweepId, orderIndex: { gt: after } },
+      orderBy: { orderIndex: "asc" },
+      take: pageSize,
+      include: { attempts: { where: { status: "running" }, orderBy: { number: "desc" }, take: 1, select: { progressJson: true } } },
+    });
+    if (rows.length === 0) return;
+    const now = new Date();
+    yield rows.map((row) => toTrialView(row, now));
+    if (rows.length < pageSize) return;
+    after = rows[rows.length - 1]!.orderIndex;
+  }
 }
 
-export async function sweepJson(db: Db, sweep: SweepView, now = new Date()): Promise<SweepExport> {
-  const [trials, attempts] = await Promise.all([
-    listAllTrials(db, sweep.id),
-    db.attempt.findMany({
-      where: { trial: { sweepId: sweep.id } },
-      orderBy: [{ trialId: "asc" }, { number: "asc" }],
-      select: attemptSelect,
-    }),
-  ]);
-  const byTrial = new Map<string, AttemptView[]>();
-  for (const attempt of attempts) {
-    const list = byTrial.get(attempt.trialId) ?? [];
-    list.push(toAttemptView(attempt));
-    byTrial.set(attempt.trialId, list);
-  }
+/**
+ * One row per trial (every axis value, seed, status, metrics, attempt
+ * count, backend), as lib/analysis writes it, produced a page of trials at
+ * a time: a slow client holds back the reads instead of a whole file
+ * waiting in memory.
+ */
+export async function* sweepCsvChunks(db: Db, sweep: SweepView, pageSize = EXPORT_PAGE_TRIALS): AsyncGenerator<string> {
+  yield trialCsvHeader();
+  for await (const page of trialPages(db, sweep.id, pageSize)) yield trialCsvRows(page);
+}
+
+function exportHead(sweep: SweepView, now: Date): Omit<SweepExport, "trials"> {
   return {
     format: EXPORT_FORMAT,
     version: EXPORT_VERSION,
@@ -165,12 +178,51 @@ export async function sweepJson(db: Db, sweep: SweepView, now = new Date()): Pro
       createdAt: sweep.createdAt,
       counts: sweep.counts,
     },
-    trials: trials.map(({ attempts: attemptCount, ...trial }) => ({
-      ...trial,
-      attemptCount,
-      attempts: byTrial.get(trial.id) ?? [],
-    })),
   };
+}
+
+async function* exportedTrialPages(db: Db, sweepId: string, pageSize: number): AsyncGenerator<ExportedTrial[]> {
+  for await (const page of trialPages(db, sweepId, pageSize)) {
+    const attempts = await db.attempt.findMany({
+      where: { trialId: { in: page.map((trial) => trial.id) } },
+      orderBy: [{ trialId: "asc" }, { number: "asc" }],
+      select: attemptSelect,
+    });
+    const byTrial = new Map<string, AttemptView[]>();
+    for (const attempt of attempts) {
+      const list = byTrial.get(attempt.trialId) ?? [];
+      list.push(toAttemptView(attempt));
+      byTrial.set(attempt.trialId, list);
+    }
+    yield page.map(({ attempts: attemptCount, ...trial }) => ({ ...trial, attemptCount, attempts: byTrial.get(trial.id) ?? [] }));
+  }
+}
+
+/**
+ * The JSON export (SweepExport) as text, a page of trials with their
+ * attempts at a time. The same document JSON.stringify(sweepJson(...))
+ * would give, with one trial per line.
+ */
+export async function* sweepJsonChunks(db: Db, sweep: SweepView, now = new Date(), pageSize = EXPORT_PAGE_TRIALS): AsyncGenerator<string> {
+  const head = JSON.stringify(exportHead(sweep, now), null, 2);
+  yield `${head.slice(0, -2)},\n  "trials": [`;
+  let first = true;
+  for await (const page of exportedTrialPages(db, sweep.id, pageSize)) {
+    let text = "";
+    for (const trial of page) {
+      text += `${first ? "" : ","}\n    ${JSON.stringify(trial)}`;
+      first = false;
+    }
+    yield text;
+  }
+  yield `${first ? "" : "\n  "}]\n}\n`;
+}
+
+/** The whole JSON export as an object (tests, examples); the HTTP download streams sweepJsonChunks. */
+export async function sweepJson(db: Db, sweep: SweepView, now = new Date()): Promise<SweepExport> {
+  const trials: ExportedTrial[] = [];
+  for await (const page of exportedTrialPages(db, sweep.id, EXPORT_PAGE_TRIALS)) trials.push(...page);
+  return { ...exportHead(sweep, now), trials };
 }
 
 /** A trial and its attempt history, for the cell-detail view. */
