@@ -23,6 +23,17 @@ export async function register(): Promise<void> {
       console.log(`[inflation-lab] example sweeps: ${report.loaded.length} loaded, ${report.present.length} already there`);
     }
     for (const failure of report.failed) console.error(`[inflation-lab] example sweep ${failure.file} not loaded: ${failure.reason}`);
+    // Stored data nothing references any more (lib/datasets/cleanup.ts): now, then hourly.
+    const { removeUnreferenced } = await import("./lib/datasets/cleanup");
+    const clean = async () => {
+      const removed = await removeUnreferenced(await getDb());
+      if (removed.rows + removed.blobs + removed.temporaryFiles > 0) {
+        console.log(`[inflation-lab] removed unreferenced data: ${removed.rows} generated set(s), ${removed.blobs} blob(s), ${removed.temporaryFiles} temporary file(s), ${removed.bytes} bytes`);
+      }
+    };
+    const cleanLogged = () => clean().catch((error: unknown) => console.error("[inflation-lab] cleanup of unreferenced data failed:", error));
+    await cleanLogged();
+    setInterval(cleanLogged, 60 * 60 * 1000).unref();
   } finally {
     global[STARTED] = true;
   }

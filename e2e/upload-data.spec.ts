@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { cifarBatch, idxUpload, npzGenerated } from "./support/data-files";
+import { cifarBatch, idxUpload, npyDigits, npzGenerated } from "./support/data-files";
 
 /**
  * Bring your own data, end to end in Chromium: upload an IDX dataset and an
@@ -241,4 +241,27 @@ test("a three-channel CIFAR-10 upload trains and evaluates in the browser", asyn
   const { trials } = (await (await request.get(`/api/sweeps/${sweepId}/trials`)).json()) as { trials: { mixRatio: number | "none"; linearAcc: number; generatedFid: number | null }[] };
   for (const trial of trials) expect(trial.linearAcc).toBeGreaterThanOrEqual(0);
   expect(trials.find((t) => t.mixRatio === 2)?.generatedFid).toBeGreaterThan(0);
+});
+
+test("the uploader deletes an upload from the builder; another browser cannot", async ({ page, browser, baseURL }, testInfo) => {
+  await page.goto("/sweeps/new");
+  // A start that differs from run to run, so the upload is new (a repeat would be deduplicated, with no delete secret).
+  const box = await upload(page, "Generated images (labels ignored)", [{ name: "to-delete.npy", buffer: npyDigits(12, Date.now() % 9000) }]);
+  await expect(box.getByTestId("upload-result")).toContainText("12 images");
+  const mine = page.getByRole("region", { name: "Your uploads" });
+  await expect(mine.getByText(/^to-delete/)).toBeVisible();
+  await page.screenshot({ path: testInfo.outputPath("your-uploads.png"), fullPage: true });
+
+  const stranger = await browser.newContext({ baseURL });
+  const strangerPage = await stranger.newPage();
+  await strangerPage.goto("/sweeps/new");
+  await expect(strangerPage.getByRole("region", { name: "Upload data" })).toBeVisible();
+  await expect(strangerPage.getByRole("button", { name: /^Delete to-delete/ })).toHaveCount(0);
+  await stranger.close();
+
+  page.on("dialog", (dialog) => void dialog.accept());
+  await mine.getByRole("button", { name: /^Delete to-delete/ }).click();
+  await expect(page.getByRole("button", { name: /^Delete to-delete/ })).toHaveCount(0);
+  const { datasets } = (await (await page.request.get("/api/datasets")).json()) as { datasets: { name: string }[] };
+  expect(datasets.some((d) => d.name.startsWith("to-delete"))).toBe(false);
 });

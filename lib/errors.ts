@@ -56,6 +56,17 @@ export class PayloadTooLargeError extends AppError {
   }
 }
 
+/** The server's storage quota for datasets is full. 413: the request is too large for what is left. */
+export class StorageFullError extends AppError {
+  constructor(quotaBytes: number, usedBytes: number, neededBytes: number) {
+    super(
+      413,
+      `the server's dataset storage is full: ${usedBytes} of ${quotaBytes} bytes used, this set needs ${neededBytes}; delete unused uploads or raise BLOB_QUOTA_BYTES`,
+      { quotaBytes, usedBytes, neededBytes },
+    );
+  }
+}
+
 export class ValidationError extends AppError {
   constructor(message: string, details: IssueDetail[]) {
     super(422, message, details);

@@ -32,6 +32,12 @@ export function npzGenerated(count = 300): Buffer {
   return Buffer.from(writeZip([{ name: "x.npy", data: encodeNpy(rgb.images, "|u1", [count, 32, 32, 3]) }]));
 }
 
+/** A small unlabelled .npy of real digits (`count` x 28 x 28), from a given start so two calls can differ. */
+export function npyDigits(count: number, start: number): Buffer {
+  const picked = subsetImageSet(mnist(), spread(start, count, 17));
+  return Buffer.from(encodeNpy(picked.images, "|u1", [count, 28, 28]));
+}
+
 /**
  * A CIFAR-10 binary batch made of real digits at 32x32 RGB, each class
  * tinted its own colour, so a three-channel dataset can go through the whole

@@ -1,5 +1,5 @@
 import type { NextResponse } from "next/server";
-import { ownerCookieName, parseCookieHeader } from "./request";
+import { DATASET_COOKIE_PREFIX, datasetCookieName, ownerCookieName, parseCookieHeader } from "./request";
 import type { SweepView } from "@/lib/repo/views";
 
 const OWNER_COOKIE_PREFIX = "il_owner_";
@@ -32,5 +32,22 @@ export function setOwnerCookie(response: NextResponse, request: Request, sweepId
   const secure = new URL(request.url).protocol === "https:";
   response.cookies.set(ownerCookieName(sweepId), secret, { httpOnly: true, sameSite: "lax", path: "/", maxAge: 60 * 60 * 24 * 365, secure });
   if (previousId) response.cookies.set(ownerCookieName(previousId), "", { httpOnly: true, sameSite: "lax", path: "/", maxAge: 0, secure });
+  return response;
+}
+
+/** This browser's delete secrets for the datasets it uploaded (sha256 -> secret). */
+export function datasetSecretsFromCookieHeader(header: string): Map<string, string> {
+  const secrets = new Map<string, string>();
+  for (const cookie of parseCookieHeader(header)) {
+    if (cookie.name.startsWith(DATASET_COOKIE_PREFIX)) secrets.set(cookie.name.slice(DATASET_COOKIE_PREFIX.length), cookie.value);
+  }
+  return secrets;
+}
+
+/** Lets this browser delete a dataset it uploaded (an httpOnly cookie holding the delete secret). */
+export function setDatasetCookie(response: NextResponse, request: Request, sha256: string, secret: string | null): NextResponse {
+  if (!secret) return response;
+  const secure = new URL(request.url).protocol === "https:";
+  response.cookies.set(datasetCookieName(sha256), secret, { httpOnly: true, sameSite: "lax", path: "/", maxAge: 60 * 60 * 24 * 365, secure });
   return response;
 }

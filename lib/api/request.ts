@@ -138,11 +138,24 @@ export const ownerCookieName = (sweepId: string) => `il_owner_${sweepId}`;
  * or form bodies a cross-site form or no-preflight fetch can send.
  */
 export function ownerSecretFrom(request: Request, sweepId: string): string | undefined {
-  const header = request.headers.get(OWNER_HEADER) ?? undefined;
   const auth = request.headers.get("authorization");
   const bearer = auth?.match(/^Bearer\s+(.+)$/i)?.[1];
-  if (header ?? bearer) return header ?? bearer;
-  const cookie = readCookie(request.headers.get("cookie") ?? "", ownerCookieName(sweepId));
+  return secretFrom(request, request.headers.get(OWNER_HEADER) ?? bearer ?? undefined, ownerCookieName(sweepId));
+}
+
+/** A dataset's uploader proves it with the delete secret their upload returned, in this header or their browser's cookie. */
+export const DELETE_SECRET_HEADER = "x-delete-secret";
+export const DATASET_COOKIE_PREFIX = "il_dataset_";
+export const datasetCookieName = (sha256: string) => `${DATASET_COOKIE_PREFIX}${sha256}`;
+
+export function deleteSecretFrom(request: Request, sha256: string): string | undefined {
+  return secretFrom(request, request.headers.get(DELETE_SECRET_HEADER) ?? undefined, datasetCookieName(sha256));
+}
+
+/** A secret sent explicitly wins; a cookie is taken only under the same-site rules of ownerSecretFrom. */
+function secretFrom(request: Request, explicit: string | undefined, cookieName: string): string | undefined {
+  if (explicit) return explicit;
+  const cookie = readCookie(request.headers.get("cookie") ?? "", cookieName);
   if (cookie !== undefined && !SAFE_METHODS.has(request.method)) checkCookieWrite(request);
   return cookie;
 }

@@ -22,6 +22,8 @@ export interface DatasetView {
   sourceBytes: number;
   sourceNames: string[];
   createdAt: string | null;
+  /** In GET /api/datasets only: this browser uploaded it and may delete it. */
+  deletable?: boolean;
 }
 
 export const BUILTIN_MNIST: DatasetView = {

@@ -22,6 +22,14 @@ export function uploadMaxBytes(): number {
   return Number.isSafeInteger(configured) && configured > 0 ? configured : DEFAULT_UPLOAD_MAX_BYTES;
 }
 
+/** What all stored dataset assets together may take on disk (BLOB_QUOTA_BYTES overrides it). */
+export const DEFAULT_BLOB_QUOTA_BYTES = 10 * 1024 * 1024 * 1024;
+
+export function blobQuotaBytes(): number {
+  const configured = Number(process.env.BLOB_QUOTA_BYTES ?? "");
+  return Number.isSafeInteger(configured) && configured > 0 ? configured : DEFAULT_BLOB_QUOTA_BYTES;
+}
+
 export function blobDir(): string {
   const configured = process.env.BLOB_DIR?.trim();
   return configured ? path.resolve(/* turbopackIgnore: true */ configured) : path.join(process.cwd(), "data", "blobs");
@@ -58,6 +66,11 @@ export async function putBlob(bytes: Uint8Array): Promise<{ sha256: string; crea
     throw error;
   }
   return { sha256, created: true };
+}
+
+/** Removes a stored blob; a no-op when it is not there. */
+export async function removeBlob(sha256: string): Promise<void> {
+  await rm(blobPath(sha256), { force: true });
 }
 
 /** The blob's bytes, or null when it is not stored. */

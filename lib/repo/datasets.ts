@@ -2,10 +2,11 @@ import "server-only";
 import type { Db } from "@/lib/db/client";
 import { BUILTIN_MNIST, BUILTIN_MNIST_REF, type DatasetView } from "@/lib/datasets/refs";
 import type { Ingested, UploadRole } from "@/lib/datasets/ingest";
-import { NotFoundError, ValidationError, type IssueDetail } from "@/lib/errors";
+import { ConflictError, ForbiddenError, NotFoundError, StorageFullError, UnauthorizedError, ValidationError, type IssueDetail } from "@/lib/errors";
 import type { SweepConfig } from "@/lib/sweep/schema";
 import { datasetAssetSize, encodeDatasetAsset, type ImageSet } from "@/lib/train/dataset";
-import { putBlob, uploadMaxBytes } from "@/lib/datasets/store";
+import { blobQuotaBytes, putBlob, removeBlob, sha256Of, uploadMaxBytes } from "@/lib/datasets/store";
+import { hashSecret, randomId, secretMatches } from "@/lib/ids";
 
 type DatasetRow = NonNullable<Awaited<ReturnType<Db["dataset"]["findUnique"]>>>;
 
@@ -43,12 +44,14 @@ export interface SaveUploadInput {
  * an unreferenced blob (harmless, content-addressed), never a row without
  * its bytes. The same content uploaded again returns the existing row.
  */
-export async function saveUpload(db: Db, input: SaveUploadInput): Promise<{ dataset: DatasetView; deduplicated: boolean }> {
+export async function saveUpload(db: Db, input: SaveUploadInput): Promise<{ dataset: DatasetView; deduplicated: boolean; deleteSecret: string | null }> {
   const asset = encodeDatasetAsset(input.ingested.set);
+  const known = await db.dataset.findUnique({ where: { sha256: sha256Of(asset) } });
+  if (known) return { dataset: toView(known), deduplicated: true, deleteSecret: null };
+  await assertRoom(db, asset.length);
   const { sha256 } = await putBlob(asset);
-  const existing = await db.dataset.findUnique({ where: { sha256 } });
-  if (existing) return { dataset: toView(existing), deduplicated: true };
   const { set, format, classNames, notes } = input.ingested;
+  const deleteSecret = randomId(32);
   try {
     const row = await db.dataset.create({
       data: {
@@ -66,13 +69,14 @@ export async function saveUpload(db: Db, input: SaveUploadInput): Promise<{ data
         sizeBytes: asset.length,
         sourceBytes: input.sourceBytes,
         sourceNamesJson: JSON.stringify(input.sourceNames),
+        deleteSecretHash: hashSecret(deleteSecret),
       },
     });
-    return { dataset: toView(row), deduplicated: false };
+    return { dataset: toView(row), deduplicated: false, deleteSecret };
   } catch (error) {
     // Two identical uploads at once: the other one created the row.
     const raced = await db.dataset.findUnique({ where: { sha256 } });
-    if (raced) return { dataset: toView(raced), deduplicated: true };
+    if (raced) return { dataset: toView(raced), deduplicated: true, deleteSecret: null };
     throw error;
   }
 }
@@ -168,12 +172,14 @@ export async function sweepDatasets(db: Db, config: SweepConfig): Promise<{ real
  */
 export async function storeGeneratedSet(
   db: Db,
-  input: { generatorKey: string | null; set: ImageSet; name: string; note: string },
-): Promise<{ dataset: DatasetView; sha256: string; created: boolean }> {
+  input: { generatorKey: string | null; set: ImageSet; name: string; note: string; deletable: boolean },
+): Promise<{ dataset: DatasetView; sha256: string; created: boolean; deleteSecret: string | null }> {
   const asset = encodeDatasetAsset(input.set);
+  const known = await db.dataset.findUnique({ where: { sha256: sha256Of(asset) } });
+  if (known) return { dataset: toView(known), sha256: known.sha256, created: false, deleteSecret: null };
+  await assertRoom(db, asset.length);
   const { sha256 } = await putBlob(asset);
-  const existing = await db.dataset.findUnique({ where: { sha256 } });
-  if (existing) return { dataset: toView(existing), sha256, created: false };
+  const deleteSecret = input.deletable ? randomId(32) : null;
   const data = {
     sha256,
     name: input.name,
@@ -190,13 +196,60 @@ export async function storeGeneratedSet(
     sourceBytes: asset.length,
     sourceNamesJson: "[]",
     generatorKey: input.generatorKey,
+    deleteSecretHash: deleteSecret ? hashSecret(deleteSecret) : null,
   };
   try {
-    return { dataset: toView(await db.dataset.create({ data })), sha256, created: true };
+    return { dataset: toView(await db.dataset.create({ data })), sha256, created: true, deleteSecret };
   } catch (error) {
     // Another request stored the same bytes between the lookup and the insert.
     const raced = await db.dataset.findUnique({ where: { sha256 } });
-    if (raced) return { dataset: toView(raced), sha256, created: false };
+    if (raced) return { dataset: toView(raced), sha256, created: false, deleteSecret: null };
     throw error;
   }
+}
+
+/** Bytes of every stored dataset asset: what the disk quota counts. */
+export async function storedBytes(db: Db): Promise<number> {
+  const { _sum } = await db.dataset.aggregate({ _sum: { sizeBytes: true } });
+  return _sum.sizeBytes ?? 0;
+}
+
+/**
+ * Refuses a new blob that would take the server's stored datasets past its
+ * quota (BLOB_QUOTA_BYTES). Checked before the blob is written; uploads
+ * running at the same moment can overshoot by what they hold between them.
+ */
+async function assertRoom(db: Db, bytes: number): Promise<void> {
+  const quota = blobQuotaBytes();
+  const used = await storedBytes(db);
+  if (used + bytes > quota) throw new StorageFullError(quota, used, bytes);
+}
+
+/** Sweeps whose data refer to a dataset (as real or generated images, or as their browser-trained set). */
+export async function sweepsUsing(db: Db, sha256: string): Promise<number> {
+  return db.sweep.count({ where: { OR: [{ configJson: { contains: `sha256:${sha256}` } }, { generatedSha256: sha256 }] } });
+}
+
+/** Which of these datasets the holder of `secrets` (sha256 -> secret, from this browser's cookies) may delete. */
+export async function deletableBy(db: Db, secrets: Map<string, string>): Promise<Set<string>> {
+  if (secrets.size === 0) return new Set();
+  const rows = await db.dataset.findMany({ where: { sha256: { in: [...secrets.keys()].slice(0, 500) } }, select: { sha256: true, deleteSecretHash: true } });
+  return new Set(rows.filter((row) => row.deleteSecretHash && secretMatches(secrets.get(row.sha256) ?? "", row.deleteSecretHash)).map((row) => row.sha256));
+}
+
+/**
+ * The uploader deletes a dataset with the secret its upload returned. A
+ * dataset a sweep uses is kept (409): its workers fetch it. The row goes
+ * first, then the blob; a crash between the two leaves an orphan blob that
+ * removeUnreferenced (lib/datasets/cleanup.ts) takes away.
+ */
+export async function deleteDataset(db: Db, sha256: string, secret: string | undefined): Promise<void> {
+  const row = await db.dataset.findUnique({ where: { sha256 }, select: { deleteSecretHash: true } });
+  if (!row) throw new NotFoundError("dataset");
+  if (!secret) throw new UnauthorizedError("deleting a dataset needs the delete secret its upload returned (X-Delete-Secret), or this browser's cookie from the upload");
+  if (!row.deleteSecretHash || !secretMatches(secret, row.deleteSecretHash)) throw new ForbiddenError("the delete secret does not match this dataset");
+  const users = await sweepsUsing(db, sha256);
+  if (users > 0) throw new ConflictError(`${users} sweep(s) use this dataset; delete them first`, { sweeps: users });
+  await db.dataset.deleteMany({ where: { sha256 } });
+  await removeBlob(sha256);
 }

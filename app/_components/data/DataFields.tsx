@@ -10,6 +10,7 @@ import { GeneratorPreview } from "./GeneratorPreview";
 import { PreviewGrid } from "./PreviewGrid";
 import { QualityLine, useQualityReport, type QualityParams, type QualityState } from "./Quality";
 import { UploadBox } from "./UploadBox";
+import { YourUploads } from "./YourUploads";
 
 interface Props {
   /** The parsed config when the whole form is valid. */
@@ -204,6 +205,15 @@ export function DataFields({ form, errors, onChange, config }: Props) {
           void refresh();
           if (use === "real") chooseReal(dataset);
           else set({ generatedSource: "upload", generatedRef: dataset.ref });
+        }}
+      />
+      <YourUploads
+        datasets={datasets}
+        onDeleted={(dataset) => {
+          void refresh();
+          // A deleted set cannot stay chosen.
+          if (form.datasetRef === dataset.ref) set({ datasetRef: BUILTIN_MNIST.ref });
+          else if (form.generatedRef === dataset.ref) set({ generatedRef: "" });
         }}
       />
     </fieldset>

@@ -68,3 +68,15 @@ export async function fetchQuality(params: Record<string, string | number>, sign
   if (!response.ok) throw new Error(body.error ?? `quality failed: HTTP ${response.status}`);
   return body;
 }
+
+/** Deletes a dataset this browser uploaded (its cookie holds the delete secret); the server's refusal comes back as a message. */
+export async function deleteDataset(sha256: string): Promise<{ ok: true } | { ok: false; message: string }> {
+  try {
+    const response = await fetch(`/api/datasets/${sha256}`, { method: "DELETE" });
+    if (response.ok) return { ok: true };
+    const body = (await response.json().catch(() => ({}))) as { error?: string };
+    return { ok: false, message: body.error ?? `HTTP ${response.status}` };
+  } catch (error) {
+    return { ok: false, message: `could not reach the server: ${(error as Error).message}` };
+  }
+}

@@ -2,15 +2,18 @@ import { getDb } from "@/lib/db/client";
 import { json, route } from "@/lib/api/respond";
 import { readUpload } from "@/lib/api/upload";
 import { checkTrainable, ingestFiles } from "@/lib/datasets/ingest";
-import { listDatasets, saveUpload } from "@/lib/repo/datasets";
+import { datasetSecretsFromCookieHeader, setDatasetCookie } from "@/lib/api/links";
+import { deletableBy, listDatasets, saveUpload } from "@/lib/repo/datasets";
 
 export const dynamic = "force-dynamic";
 
 /**
  * Uploads a dataset or a generated set (multipart: `file` parts, `role`,
  * optional `name`, `imageKey`, `labelKey`, `cifarLabel`). Responds 201 with
- * the stored dataset, or 200 with the existing one when the same content
- * was uploaded before. Bad files get a 422 saying what is wrong.
+ * the stored dataset and, once, the `deleteSecret` that deletes it (also
+ * set as this browser's cookie), or 200 with the existing one when the
+ * same content was uploaded before. Bad files get a 422 saying what is
+ * wrong; a full storage quota a 413.
  */
 export const POST = route(async (request) => {
   const upload = await readUpload(request);
@@ -18,16 +21,21 @@ export const POST = route(async (request) => {
   // Checked on the stored (possibly shrunk) set: what the trainer will see.
   checkTrainable(ingested.set, upload.options.role);
   const db = await getDb();
-  const { dataset, deduplicated } = await saveUpload(db, {
+  const { dataset, deduplicated, deleteSecret } = await saveUpload(db, {
     ingested,
     role: upload.options.role,
     name: upload.name,
     sourceNames: upload.files.map((f) => f.name),
     sourceBytes: upload.sourceBytes,
   });
-  return json({ dataset, deduplicated }, { status: deduplicated ? 200 : 201 });
+  const body = { dataset, deduplicated, ...(deleteSecret ? { deleteSecret } : {}) };
+  return setDatasetCookie(json(body, { status: deduplicated ? 200 : 201 }), request, dataset.sha256!, deleteSecret);
 });
 
-export const GET = route(async () => {
-  return json({ datasets: await listDatasets(await getDb()) });
+/** Every stored dataset; `deletable` marks those this browser uploaded (it holds their delete cookies). */
+export const GET = route(async (request) => {
+  const db = await getDb();
+  const datasets = await listDatasets(db);
+  const mine = await deletableBy(db, datasetSecretsFromCookieHeader(request.headers.get("cookie") ?? ""));
+  return json({ datasets: datasets.map((dataset) => ({ ...dataset, deletable: dataset.sha256 !== null && mine.has(dataset.sha256) })) });
 });

@@ -1,4 +1,5 @@
 import { getDb } from "@/lib/db/client";
+import { setDatasetCookie } from "@/lib/api/links";
 import { json, route } from "@/lib/api/respond";
 import { readGeneratedAsset, storableName } from "@/lib/api/upload";
 import { SHA256_HEX_RE } from "@/lib/datasets/store";
@@ -23,6 +24,7 @@ export const POST = route(async (request) => {
   }
   const set = await readGeneratedAsset(request);
   const name = storableName(params.get("name") ?? "") || "browser-trained generator";
-  const { dataset, created } = await storeGeneratedSet(await getDb(), { generatorKey: key, set, name, note: "made in the browser by the builder's generator preview" });
-  return json({ dataset, created }, { status: created ? 201 : 200 });
+  const stored = await storeGeneratedSet(await getDb(), { generatorKey: key, set, name, note: "made in the browser by the builder's generator preview", deletable: true });
+  const body = { dataset: stored.dataset, created: stored.created, ...(stored.deleteSecret ? { deleteSecret: stored.deleteSecret } : {}) };
+  return setDatasetCookie(json(body, { status: stored.created ? 201 : 200 }), request, stored.sha256, stored.deleteSecret);
 });

@@ -59,7 +59,7 @@ export const POST = route(async (request, { params }: Context) => {
   await checkGeneratedSet(db, config, set, "body");
   const name = storableName(new URL(request.url).searchParams.get("name") ?? "") || "browser-trained generator";
   const note = writer.kind === "owner" ? "registered by the sweep's owner" : "made in the browser by the sweep's generator";
-  const stored = await storeGeneratedSet(db, { generatorKey: generatorKey(config), set, name, note });
+  const stored = await storeGeneratedSet(db, { generatorKey: generatorKey(config), set, name, note, deletable: false });
   const { bound, dataset } = await bindGeneratedSet(db, sweepId, stored.sha256, writer);
   return json({ dataset, created: bound }, { status: bound ? 201 : 200 });
 });
