@@ -81,12 +81,22 @@ export async function startServer({ port, readyPath = "/api/sweeps", databaseUrl
     await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
     fs.rmSync(work, { recursive: true, force: true });
   };
+  /** SIGKILL to the whole process group, as a power cut or the OOM killer would: no shutdown code runs. */
+  const crash = async () => {
+    try {
+      process.kill(-server.pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+    await exited;
+    fs.rmSync(work, { recursive: true, force: true });
+  };
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 240; i++) {
     if (server.exitCode !== null) break;
     try {
       const response = await fetch(`${url}${readyPath}`);
-      if (response.ok) return { url, stop, log, pid: server.pid };
+      if (response.ok) return { url, stop, crash, log, pid: server.pid };
     } catch {
       // not up yet
     }
