@@ -50,6 +50,11 @@ test("pages are cross-origin isolated and still load their charts, workers, wasm
   const factory = await request.get("/tfjs-wasm/tfjs-backend-wasm-threaded-simd.js");
   expect(await factory.text()).toContain("var WasmBackendModuleThreadedSimd =");
 
+  // The favicon browsers ask for on every page (public/favicon.ico), not a 404.
+  const icon = await request.get("/favicon.ico");
+  expect(icon.status()).toBe(200);
+  expect([...(await icon.body()).subarray(0, 4)]).toEqual([0x00, 0x00, 0x01, 0x00]); // an ICO header
+
   const og = await request.get(`/s/${seeded.shareId}/opengraph-image`);
   expect(og.status()).toBe(200);
   expect(og.headers()["content-type"]).toContain("image/png");
