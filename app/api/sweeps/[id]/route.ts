@@ -1,7 +1,8 @@
 import { getDb } from "@/lib/db/client";
-import { checkId, ownerSecretFrom } from "@/lib/api/request";
+import { checkId } from "@/lib/api/request";
+import { ownerRoute } from "@/lib/api/owner-route";
 import { json, route } from "@/lib/api/respond";
-import { assertOwner, deleteSweep, getSweep } from "@/lib/repo/sweeps";
+import { deleteSweep, getSweep } from "@/lib/repo/sweeps";
 
 export const dynamic = "force-dynamic";
 type Context = { params: Promise<{ id: string }> };
@@ -11,10 +12,8 @@ export const GET = route(async (_request, { params }: Context) => {
   return json({ sweep: await getSweep(await getDb(), id) });
 });
 
-export const DELETE = route(async (request, { params }: Context) => {
-  const id = checkId((await params).id, "sweep");
-  const db = await getDb();
-  await assertOwner(db, id, ownerSecretFrom(request, id));
-  await deleteSweep(db, id);
+/** Owner only: the sweep with its trials, attempts and workers. */
+export const DELETE = ownerRoute(async (_request, { db, sweepId }) => {
+  await deleteSweep(db, sweepId);
   return json({ deleted: true });
 });
