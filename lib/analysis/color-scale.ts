@@ -30,14 +30,37 @@ function ramp(stops: Rgb[], t: number): Rgb {
 
 const css = ([r, g, b]: Rgb) => `rgb(${r}, ${g}, ${b})`;
 
-/** Dark text on light cells, white on dark ones (WCAG relative luminance). */
-function textFor([r, g, b]: Rgb): string {
+/** WCAG relative luminance of an sRGB colour. */
+function luminance([r, g, b]: Rgb): number {
   const lin = (c: number) => {
     const s = c / 255;
     return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
   };
-  const luminance = 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
-  return luminance > 0.4 ? "#17202a" : "#ffffff";
+  return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+}
+
+/** WCAG contrast ratio of two colours (1 to 21). */
+export function contrastRatio(a: Rgb, b: Rgb): number {
+  const [high, low] = [luminance(a), luminance(b)].sort((x, y) => y - x) as [number, number];
+  return (high + 0.05) / (low + 0.05);
+}
+
+const INK: Rgb = [23, 32, 42];
+const WHITE: Rgb = [255, 255, 255];
+const BLACK: Rgb = [0, 0, 0];
+/** WCAG AA for the cells' small print. */
+export const MIN_TEXT_CONTRAST = 4.5;
+
+/**
+ * Text that stays readable on the cell: the page's ink or white where
+ * either reaches 4.5:1 (the better of the two), else pure black or white,
+ * one of which always reaches 4.58:1.
+ */
+export function textFor(background: Rgb): string {
+  const ink = contrastRatio(INK, background);
+  const white = contrastRatio(WHITE, background);
+  if (Math.max(ink, white) >= MIN_TEXT_CONTRAST) return ink >= white ? "#17202a" : "#ffffff";
+  return contrastRatio(BLACK, background) >= white ? "#000000" : "#ffffff";
 }
 
 export interface CellColor {

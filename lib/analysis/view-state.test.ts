@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { divergingColor, sequentialColor } from "./color-scale";
+import { contrastRatio, divergingColor, MIN_TEXT_CONTRAST, sequentialColor } from "./color-scale";
 import { DEFAULT_VIEW, parseViewState, viewStateToQuery } from "./view-state";
 
 describe("view state in the URL", () => {
@@ -28,6 +28,17 @@ describe("heatmap colours", () => {
     expect(light.background).toBe("rgb(247, 252, 240)");
     expect(dark.background).toBe("rgb(8, 64, 129)");
     expect(light.text).not.toBe(dark.text);
+  });
+
+  it("keeps every cell's text at 4.5:1 contrast or better, across both scales", () => {
+    const rgb = (css: string) => css.match(/\d+/g)!.map(Number) as [number, number, number];
+    const hex = (css: string) => [1, 3, 5].map((i) => parseInt(css.slice(i, i + 2), 16)) as [number, number, number];
+    for (let i = 0; i <= 200; i++) {
+      const t = i / 200;
+      for (const cell of [sequentialColor(t, 0, 1), divergingColor(2 * t - 1, 1, true)]) {
+        expect(contrastRatio(rgb(cell.background), hex(cell.text)), `${cell.text} on ${cell.background}`).toBeGreaterThanOrEqual(MIN_TEXT_CONTRAST);
+      }
+    }
   });
 
   it("puts better-than-baseline on the blue side whichever direction is better", () => {

@@ -4,6 +4,7 @@ import { formatBestMix, type GeneratorQualityAnalysis } from "@/lib/analysis/gen
 import { formatAxisValue } from "@/lib/analysis/knobs";
 import { METRICS, type MetricKey } from "@/lib/analysis/metrics";
 import { formatMixRatio } from "@/lib/sweep/grid";
+import { ScrollRegion } from "../ScrollRegion";
 
 const GeneratorQualityChart = dynamic(() => import("./GeneratorQualityChart"), {
   ssr: false,
@@ -55,7 +56,7 @@ export function GeneratorQualityPanel({ analysis, sentence, metric, augLabel, au
               interval over seeds; N grows upwards, &quot;none&quot; (real data only) on top.
             </p>
           </div>
-          <div className="table-wrap">
+          <ScrollRegion label="Best mix ratio by generator quality, table">
             <table className="data" aria-label="Best mix ratio by generator quality" data-testid="quality-table">
               <thead>
                 <tr>
@@ -94,7 +95,7 @@ export function GeneratorQualityPanel({ analysis, sentence, metric, augLabel, au
               {analysis.generatedSize ?? "–"}; mean over seeds with its 95% t interval. &quot;none&quot; trains on no generated data, so its trials
               are shared by every row.
             </p>
-          </div>
+          </ScrollRegion>
         </div>
       </div>
     </section>

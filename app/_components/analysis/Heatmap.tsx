@@ -6,6 +6,7 @@ import { AGGREGATION_LABELS, METRICS, type Aggregation, type MetricKey } from "@
 import type { ColorScale } from "@/lib/analysis/view-state";
 import { formatMixRatio } from "@/lib/sweep/grid";
 import type { MixRatio } from "@/lib/sweep/schema";
+import { ScrollRegion } from "../ScrollRegion";
 
 interface Props {
   cells: CellSummary[];
@@ -51,7 +52,7 @@ export function Heatmap(props: Props) {
 
   return (
     <figure className="heatmap" style={{ margin: 0 }}>
-      <div className="table-wrap" style={{ maxHeight: "none" }}>
+      <ScrollRegion label="Heatmap" style={{ maxHeight: "none" }}>
         <table className="heatmap-table" aria-label={`${info.label} heatmap`}>
           <thead>
             <tr>
@@ -110,7 +111,7 @@ export function Heatmap(props: Props) {
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollRegion>
       <figcaption className="legend">
         {scale === "sequential" ? (
           <>

@@ -1,6 +1,7 @@
 "use client";
 import { AUG_KNOB_INFO, type SweepConfig } from "@/lib/sweep/schema";
 import { expandGrid, formatMixRatio, sortAxisValues } from "@/lib/sweep/grid";
+import { ScrollRegion } from "../ScrollRegion";
 
 const FIRST_TRIALS_SHOWN = 8;
 
@@ -19,7 +20,7 @@ export function GridPreview({ config }: { config: SweepConfig }) {
         {generatedSize.values.length} generated size{degCount > 1 ? ` × ${degCount} degradations (not for "none")` : ""} × {seeds.values.length} seed
         {seeds.values.length === 1 ? "" : "s"}
       </p>
-      <div className="table-wrap" style={{ maxHeight: "22rem" }}>
+      <ScrollRegion label="Grid preview table" style={{ maxHeight: "22rem" }}>
         <table className="data grid-preview" aria-label="Grid preview">
           <thead>
             <tr>
@@ -42,7 +43,7 @@ export function GridPreview({ config }: { config: SweepConfig }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollRegion>
       <p className="muted small">
         Each cell shows its number of trials (generated sizes × {degCount > 1 ? "degradations × " : ""}seeds
         {degCount > 1 ? '; "none" trains on no generated data, so it runs once per seed' : ""}).

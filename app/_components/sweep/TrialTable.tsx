@@ -4,6 +4,7 @@ import { AUG_KNOB_INFO, type AugKnob } from "@/lib/sweep/schema";
 import type { TrialView } from "@/lib/repo/views";
 import { duration, fixed, percent } from "./format";
 import type { OwnerAction } from "./OwnerControls";
+import { ScrollRegion } from "../ScrollRegion";
 
 interface Props {
   trials: TrialView[];
@@ -32,7 +33,7 @@ function ProgressCell({ trial }: { trial: TrialView }) {
 export function TrialTable({ trials, augKnob, onTrialAction }: Props) {
   if (trials.length === 0) return <p className="empty">This sweep has no trials.</p>;
   return (
-    <div className="table-wrap">
+    <ScrollRegion label="Trials table">
       <table className="data" aria-label="Trials">
         <thead>
           <tr>
@@ -101,6 +102,6 @@ export function TrialTable({ trials, augKnob, onTrialAction }: Props) {
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollRegion>
   );
 }
