@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db/client";
 import { testDatabaseKinds } from "@/lib/testing/databases";
 import { useRouteDatabase } from "@/lib/testing/route-database";
+import { type Handler, type Json, makeRequest, ORIGIN, type Reply, type RequestOptions, send } from "@/lib/testing/routes";
 import * as shareRoute from "./share/[shareId]/route";
 import * as cancelRoute from "./sweeps/[id]/cancel/route";
 import * as claimRoute from "./sweeps/[id]/claim/route";
@@ -20,53 +21,7 @@ import * as completeRoute from "./trials/[trialId]/complete/route";
 import * as failRoute from "./trials/[trialId]/fail/route";
 import * as heartbeatRoute from "./trials/[trialId]/heartbeat/route";
 
-// Response bodies are checked field by field; `any` keeps that readable.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
-type Handler = (request: Request, context: never) => Promise<Response>;
-
-interface Reply {
-  status: number;
-  body: Json;
-  text: string;
-  headers: Headers;
-}
-
-const ORIGIN = "http://localhost";
 const ERROR_STATUSES = [400, 401, 403, 404, 409, 413, 422];
-
-interface RequestOptions {
-  /** Sent as JSON.stringify(json) with content-type application/json. */
-  json?: unknown;
-  /** Sent as is (content-type application/json unless headers say otherwise). */
-  raw?: string | Uint8Array | ReadableStream<Uint8Array>;
-  headers?: Record<string, string>;
-}
-
-function makeRequest(method: string, url: string, options: RequestOptions = {}): Request {
-  const headers: Record<string, string> = { ...options.headers };
-  let body: RequestInit["body"] | undefined;
-  if (options.json !== undefined) body = JSON.stringify(options.json);
-  else if (options.raw !== undefined) body = options.raw as RequestInit["body"];
-  if (body !== undefined && !Object.keys(headers).some((key) => key.toLowerCase() === "content-type")) {
-    headers["content-type"] = "application/json";
-  }
-  const init = { method, headers, ...(body === undefined ? {} : { body, duplex: "half" }) };
-  return new Request(ORIGIN + url, init as RequestInit);
-}
-
-async function send(handler: Handler, request: Request, params?: Record<string, string>): Promise<Reply> {
-  const context = { params: Promise.resolve(params ?? {}) } as never;
-  const response = await handler(request, context);
-  const text = await response.text();
-  let body: Json = undefined;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    body = undefined;
-  }
-  return { status: response.status, body, text, headers: response.headers };
-}
 
 /** Asserts the error contract: a listed 4xx status and a JSON body `{error: string, details}`. */
 function expectClientError(reply: Reply, label: string, statuses: number[] = ERROR_STATUSES): void {

@@ -15,27 +15,13 @@ import { getDb } from "@/lib/db/client";
 import { storeGeneratedSet } from "@/lib/repo/datasets";
 import { testDatabaseKinds } from "@/lib/testing/databases";
 import { useRouteDatabase } from "@/lib/testing/route-database";
+import { type Json, send as call } from "@/lib/testing/routes";
 import * as blobRoute from "./datasets/[id]/blob/route";
 import * as datasetRoute from "./datasets/[id]/route";
 import * as datasetsRoute from "./datasets/route";
 import * as sweepRoute from "./sweeps/[id]/route";
 import * as sweepsRoute from "./sweeps/route";
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
-type Handler = (request: Request, context: never) => Promise<Response>;
-
-async function call(handler: Handler, request: Request, params: Record<string, string> = {}) {
-  const response = await handler(request, { params: Promise.resolve(params) } as never);
-  const text = await response.text();
-  let body: Json;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    body = undefined;
-  }
-  return { status: response.status, body, text, headers: response.headers };
-}
 
 function uploadGenerated(seed: number, count = 12) {
   const set = syntheticSet(count, 8, 8, 1, 0, seed);

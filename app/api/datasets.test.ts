@@ -16,6 +16,7 @@ import { generatedQuality, qualityQuerySchema } from "@/lib/datasets/quality";
 import { getDb } from "@/lib/db/client";
 import { testDatabaseKinds } from "@/lib/testing/databases";
 import { useRouteDatabase } from "@/lib/testing/route-database";
+import { type Json, send as call } from "@/lib/testing/routes";
 import { encodeDatasetAsset, parseDatasetAsset } from "@/lib/train/dataset";
 import * as blobRoute from "./datasets/[id]/blob/route";
 import * as previewRoute from "./datasets/[id]/preview/route";
@@ -29,21 +30,6 @@ import * as trialsRoute from "./sweeps/[id]/trials/route";
 import * as sweepsRoute from "./sweeps/route";
 import * as completeRoute from "./trials/[trialId]/complete/route";
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
-type Handler = (request: Request, context: never) => Promise<Response>;
-
-async function call(handler: Handler, request: Request, params: Record<string, string> = {}) {
-  const response = await handler(request, { params: Promise.resolve(params) } as never);
-  const bytes = new Uint8Array(await response.arrayBuffer());
-  let body: Json;
-  try {
-    body = JSON.parse(new TextDecoder().decode(bytes));
-  } catch {
-    body = undefined;
-  }
-  return { status: response.status, body, bytes, headers: response.headers };
-}
 
 function uploadRequest(files: { name: string; bytes: Uint8Array }[], fields: Record<string, string>): Request {
   const form = new FormData();

@@ -15,6 +15,7 @@ import { trialResultSchema } from "@/lib/queue/schemas";
 import { canonicalJson } from "@/lib/sweep/hash";
 import { testDatabaseKinds } from "@/lib/testing/databases";
 import { useRouteDatabase } from "@/lib/testing/route-database";
+import { type Json, makeRequest, type Reply, send } from "@/lib/testing/routes";
 import * as shareExportRoute from "./share/[shareId]/export/route";
 import * as claimRoute from "./sweeps/[id]/claim/route";
 import * as sweepExportRoute from "./sweeps/[id]/export/route";
@@ -27,48 +28,6 @@ import * as heartbeatRoute from "./trials/[trialId]/heartbeat/route";
 import * as trialRoute from "./trials/[trialId]/route";
 
 // Response bodies are checked field by field; `any` keeps that readable.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
-type Handler = (request: Request, context: never) => Promise<Response>;
-
-interface Reply {
-  status: number;
-  body: Json;
-  text: string;
-  headers: Headers;
-}
-
-const ORIGIN = "http://localhost";
-
-interface RequestOptions {
-  json?: unknown;
-  raw?: string;
-  headers?: Record<string, string>;
-}
-
-function makeRequest(method: string, url: string, options: RequestOptions = {}): Request {
-  const headers: Record<string, string> = { ...options.headers };
-  let body: string | undefined;
-  if (options.json !== undefined) body = JSON.stringify(options.json);
-  else if (options.raw !== undefined) body = options.raw;
-  if (body !== undefined && !Object.keys(headers).some((key) => key.toLowerCase() === "content-type")) {
-    headers["content-type"] = "application/json";
-  }
-  return new Request(ORIGIN + url, { method, headers, ...(body === undefined ? {} : { body }) });
-}
-
-async function send(handler: Handler, request: Request, params: Record<string, string>): Promise<Reply> {
-  const response = await handler(request, { params: Promise.resolve(params) } as never);
-  const text = await response.text();
-  let body: Json = undefined;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    body = undefined;
-  }
-  return { status: response.status, body, text, headers: response.headers };
-}
-
 function expectError(reply: Reply, label: string, status: number): void {
   const where = `${label} -> ${reply.status} ${reply.text.slice(0, 400)}`;
   expect(reply.status, where).toBe(status);

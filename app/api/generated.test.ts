@@ -14,6 +14,7 @@ import { generatorKey } from "@/lib/generator/key";
 import { sweepConfigSchema } from "@/lib/sweep/schema";
 import { testDatabaseKinds } from "@/lib/testing/databases";
 import { useRouteDatabase } from "@/lib/testing/route-database";
+import { type Json, send as call } from "@/lib/testing/routes";
 import { encodeDatasetAsset, parseDatasetAsset, type ImageSet } from "@/lib/train/dataset";
 import * as blobRoute from "./datasets/[id]/blob/route";
 import * as candidateRoute from "./generated/route";
@@ -23,21 +24,6 @@ import * as generatedRoute from "./sweeps/[id]/generated/route";
 import * as sweepsRoute from "./sweeps/route";
 import * as releaseRoute from "./trials/[trialId]/release/route";
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
-type Handler = (request: Request, context: never) => Promise<Response>;
-
-async function call(handler: Handler, request: Request, params: Record<string, string> = {}) {
-  const response = await handler(request, { params: Promise.resolve(params) } as never);
-  const text = await response.text();
-  let body: Json;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    body = undefined;
-  }
-  return { status: response.status, body, text };
-}
 
 const jsonPost = (url: string, body: unknown, headers: Record<string, string> = {}) =>
   new Request(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
