@@ -28,7 +28,9 @@ export async function register(): Promise<void> {
     const clean = async () => {
       const removed = await removeUnreferenced(await getDb());
       if (removed.rows + removed.blobs + removed.temporaryFiles > 0) {
-        console.log(`[inflation-lab] removed unreferenced data: ${removed.rows} generated set(s), ${removed.blobs} blob(s), ${removed.temporaryFiles} temporary file(s), ${removed.bytes} bytes`);
+        console.log(
+          `[inflation-lab] removed unreferenced data: ${removed.rows} generated set(s), ${removed.blobs} blob(s), ${removed.temporaryFiles} temporary file(s), ${removed.bytes} bytes`,
+        );
       }
     };
     const cleanLogged = () => clean().catch((error: unknown) => console.error("[inflation-lab] cleanup of unreferenced data failed:", error));

@@ -12,7 +12,14 @@ const postgresUrl = process.env.E2E_POSTGRES_URL;
 const SQLITE_PORT = 3100;
 const POSTGRES_PORT = 3101;
 
-const BASE_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"];
+const BASE_ARGS = [
+  "--no-sandbox",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+  "--disable-quic",
+];
 // WebGPU on a machine without a GPU: SwiftShader's Vulkan adapter (see ENVIRONMENT.md).
 const WEBGPU_ARGS = ["--enable-unsafe-webgpu", "--use-webgpu-adapter=swiftshader", "--enable-features=Vulkan", "--use-angle=swiftshader"];
 
@@ -41,15 +48,10 @@ export default defineConfig({
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
   },
-  webServer: [
-    server(SQLITE_PORT, `file:${sqliteFile}`),
-    ...(postgresUrl ? [server(POSTGRES_PORT, postgresUrl)] : []),
-  ],
+  webServer: [server(SQLITE_PORT, `file:${sqliteFile}`), ...(postgresUrl ? [server(POSTGRES_PORT, postgresUrl)] : [])],
   projects: [
     { name: "sqlite", testIgnore: /\.webgpu\.spec\.ts$/, use: { baseURL: `http://127.0.0.1:${SQLITE_PORT}` } },
-    ...(postgresUrl
-      ? [{ name: "postgres", testIgnore: /\.webgpu\.spec\.ts$/, use: { baseURL: `http://127.0.0.1:${POSTGRES_PORT}` } }]
-      : []),
+    ...(postgresUrl ? [{ name: "postgres", testIgnore: /\.webgpu\.spec\.ts$/, use: { baseURL: `http://127.0.0.1:${POSTGRES_PORT}` } }] : []),
     {
       name: "webgpu",
       testMatch: /\.webgpu\.spec\.ts$/,

@@ -9,8 +9,7 @@ export async function generateMetadata(): Promise<Metadata> {
     // Absolute URLs for link previews (og:image) on whatever host serves the app.
     metadataBase: new URL(await requestOrigin()),
     title: { default: "Inflation Lab", template: "%s · Inflation Lab" },
-    description:
-      "Sweep augmentation strength against generated-data inflation for contrastive learning, training in your browser.",
+    description: "Sweep augmentation strength against generated-data inflation for contrastive learning, training in your browser.",
   };
 }
 

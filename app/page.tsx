@@ -17,9 +17,7 @@ function SweepListItem({ sweep, href, detail }: { sweep: SweepView; href: string
         <Link href={href}>
           <strong>{sweep.name}</strong>
         </Link>
-        <div className="muted small">
-          {[`${sweep.trialCount} trials`, detail, sweep.description].filter(Boolean).join(" · ")}
-        </div>
+        <div className="muted small">{[`${sweep.trialCount} trials`, detail, sweep.description].filter(Boolean).join(" · ")}</div>
       </div>
       <div>
         <StatusBar counts={sweep.counts} label={`${sweep.name} progress`} />
@@ -45,9 +43,8 @@ export default async function HomePage() {
           Finished example sweeps
         </h2>
         <p className="muted small">
-          Reference sweeps trained with this app and shipped with it (read-only): heatmaps, trade-off curves, the
-          optimum shift and the AdaInf comparison, before you train anything. docs/findings.md explains them and how to
-          reproduce each with <code>npm run reproduce</code>.
+          Reference sweeps trained with this app and shipped with it (read-only): heatmaps, trade-off curves, the optimum shift and the AdaInf
+          comparison, before you train anything. docs/findings.md explains them and how to reproduce each with <code>npm run reproduce</code>.
         </p>
         <ul className="sweep-list">
           {examples.map((sweep) => (
@@ -60,9 +57,9 @@ export default async function HomePage() {
     <>
       <h1>Inflation Lab</h1>
       <p className="lede">
-        Adding generated images to a contrastive learner&apos;s training data can help or hurt, depending on how strongly
-        you augment and how you weight real against generated data. Define a grid of augmentation strength × mix ratio ×
-        seeds, train small SimCLR models in any number of browsers, and share the answer as a link.
+        Adding generated images to a contrastive learner&apos;s training data can help or hurt, depending on how strongly you augment and how you
+        weight real against generated data. Define a grid of augmentation strength × mix ratio × seeds, train small SimCLR models in any number of
+        browsers, and share the answer as a link.
       </p>
       <p className="row" style={{ margin: "1.2rem 0" }}>
         <Link href="/sweeps/new" className="button primary">
@@ -83,7 +80,12 @@ export default async function HomePage() {
         ) : (
           <ul className="sweep-list">
             {sweeps.map((sweep) => (
-              <SweepListItem key={sweep.id} sweep={sweep} href={`/sweeps/${sweep.id}`} detail={`created ${new Date(sweep.createdAt).toISOString().slice(0, 16).replace("T", " ")} UTC`} />
+              <SweepListItem
+                key={sweep.id}
+                sweep={sweep}
+                href={`/sweeps/${sweep.id}`}
+                detail={`created ${new Date(sweep.createdAt).toISOString().slice(0, 16).replace("T", " ")} UTC`}
+              />
             ))}
           </ul>
         )}

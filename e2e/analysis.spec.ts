@@ -4,7 +4,12 @@ import { SEEDED_MIXES, SEEDED_SEEDS, SEEDED_STRENGTHS, seedSweep, seededAccuracy
 const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
 const percent = (value: number) => `${(value * 100).toFixed(2)}%`;
 
-test("heatmap, curves and comparison show the seeded results, and the share link reproduces the view", async ({ page, browser, request, baseURL }) => {
+test("heatmap, curves and comparison show the seeded results, and the share link reproduces the view", async ({
+  page,
+  browser,
+  request,
+  baseURL,
+}) => {
   const seeded = await seedSweep(request, `Analysis e2e ${Date.now()}`);
   // The owner view needs the owner cookie: set it as the creating browser would have it.
   await page.context().addCookies([{ name: `il_owner_${seeded.sweepId}`, value: seeded.ownerSecret, url: baseURL! }]);
@@ -90,7 +95,9 @@ test("the exported CSV equals the database contents", async ({ request }) => {
   const header = lines[0]!.split(",");
   const rows = lines.slice(1).map((line) => Object.fromEntries(line.split(",").map((value, i) => [header[i], value])));
   const listed = await request.get(`/api/share/${seeded.shareId}`);
-  const { trials } = (await listed.json()) as { trials: { id: string; seed: number; status: string; augValue: number; mixRatio: number | "none"; linearAcc: number | null }[] };
+  const { trials } = (await listed.json()) as {
+    trials: { id: string; seed: number; status: string; augValue: number; mixRatio: number | "none"; linearAcc: number | null }[];
+  };
   expect(rows).toHaveLength(trials.length);
   for (const trial of trials) {
     const row = rows.find((r) => r.trial_id === trial.id);

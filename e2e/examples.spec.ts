@@ -7,7 +7,13 @@ const examples = fs
   .readdirSync(path.join(process.cwd(), "examples"))
   .filter((name) => name.endsWith(".json"))
   .sort()
-  .map((name) => JSON.parse(fs.readFileSync(path.join(process.cwd(), "examples", name), "utf8")) as { sweep: { name: string; config: { axes: { degradation?: unknown } } }; trials: unknown[] });
+  .map(
+    (name) =>
+      JSON.parse(fs.readFileSync(path.join(process.cwd(), "examples", name), "utf8")) as {
+        sweep: { name: string; config: { axes: { degradation?: unknown } } };
+        trials: unknown[];
+      },
+  );
 
 test("a fresh start lists the finished example sweeps on the home page, each a read-only share page with results", async ({ page }) => {
   expect(examples.length).toBeGreaterThan(0);

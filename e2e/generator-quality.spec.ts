@@ -12,7 +12,8 @@ const SEEDS = [0, 1, 2];
 const fidOf = (degradation: number) => 0.3 + 12 * degradation;
 
 function accuracy(mix: number | "none", degradation: number | null, seed: number): number {
-  const base = mix === "none" ? 0.9 : degradation === 0 ? (mix === 1 ? 0.93 : 0.91) : degradation === 0.5 ? (mix === 1 ? 0.89 : 0.92) : mix === 1 ? 0.8 : 0.86;
+  const base =
+    mix === "none" ? 0.9 : degradation === 0 ? (mix === 1 ? 0.93 : 0.91) : degradation === 0.5 ? (mix === 1 ? 0.89 : 0.92) : mix === 1 ? 0.8 : 0.86;
   return Math.round((base + 0.001 * (seed - 1)) * 10000) / 10000;
 }
 
@@ -48,7 +49,10 @@ test("a degradation axis is built, trained per degradation and charted as the be
           linearProbeAccuracy: value,
           knnAccuracy: value - 0.02,
           finalLoss: 3 - value,
-          lossCurve: [[0, 5], [1, 3 - value]],
+          lossCurve: [
+            [0, 5],
+            [1, 3 - value],
+          ],
           durationMs: 1000,
           imagesPerSecond: 400,
           metrics: trial.degradation === null ? {} : { generatedFid: fidOf(trial.degradation), generatedPrecision: 0.7, generatedRecall: 0.6 },

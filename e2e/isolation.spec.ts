@@ -16,7 +16,9 @@ test("pages are cross-origin isolated and still load their charts, workers, wasm
     if (/Content Security Policy/i.test(message.text())) failures.push(`CSP: ${message.text()}`);
   });
   await page.addInitScript(() =>
-    document.addEventListener("securitypolicyviolation", (event) => console.error(`Content Security Policy violation: ${event.violatedDirective} ${event.blockedURI}`)),
+    document.addEventListener("securitypolicyviolation", (event) =>
+      console.error(`Content Security Policy violation: ${event.violatedDirective} ${event.blockedURI}`),
+    ),
   );
   // What COEP breaks fails as net::ERR_BLOCKED_BY_RESPONSE; requests a navigation cuts short (link prefetches,
   // a page's own fetches) fail as net::ERR_ABORTED, which says nothing about isolation.
@@ -62,7 +64,9 @@ test("pages are cross-origin isolated and still load their charts, workers, wasm
   // A Web Worker started by the page is isolated too and can share memory.
   await page.goto(`/bench?backend=wasm&steps=1`);
   await page.waitForFunction(() => (window as unknown as { __benchResult?: unknown }).__benchResult, null, { timeout: 50_000 });
-  const result = (await page.evaluate(() => (window as unknown as { __benchResult: { ok: boolean; environment?: { runtime?: string } } }).__benchResult));
+  const result = await page.evaluate(
+    () => (window as unknown as { __benchResult: { ok: boolean; environment?: { runtime?: string } } }).__benchResult,
+  );
   expect(result.ok, JSON.stringify(result)).toBe(true);
   expect(result.environment?.runtime).toMatch(/^browser wasm \(simd, \d+ threads?\)$/);
   expect(failures).toEqual([]);

@@ -37,7 +37,10 @@ async function claimAndComplete(request: APIRequestContext, sweepId: string, acc
             linearProbeAccuracy: accuracy,
             knnAccuracy: accuracy - 0.05,
             finalLoss: 2.125,
-            lossCurve: [[0, 5.1], [10, 2.125]],
+            lossCurve: [
+              [0, 5.1],
+              [10, 2.125],
+            ],
             durationMs: 42_000,
             imagesPerSecond: 512,
             environment: { backend: "webgpu", userAgent: "e2e" },
@@ -116,7 +119,11 @@ test("a pasted W&B spec reports the offending key, then creates the sweep", asyn
   await editor.fill("method: grid\nparameters:\n  aug_strenght:\n    values: [0, 1]\n");
   await expect(page.getByText("parameters.aug_strenght")).toBeVisible();
   await editor.fill(
-    JSON.stringify({ method: "grid", name: "From JSON spec", parameters: { aug_strength: { values: [0, 0.5, 1] }, mix_ratio: { values: ["none", 10] }, seed: { values: [0, 1] } } }),
+    JSON.stringify({
+      method: "grid",
+      name: "From JSON spec",
+      parameters: { aug_strength: { values: [0, 0.5, 1] }, mix_ratio: { values: ["none", 10] }, seed: { values: [0, 1] } },
+    }),
   );
   await expect(page.getByTestId("trial-count")).toContainText("12 trials");
   await page.getByRole("button", { name: "Create sweep from spec" }).click();
@@ -125,7 +132,11 @@ test("a pasted W&B spec reports the offending key, then creates the sweep", asyn
   await expect(page.locator('[data-testid^="trial-row-"]')).toHaveCount(12);
 });
 
-test("the owner resets a finished trial: its result is cleared, it is queued again, its attempt stays in the history", async ({ page, request, baseURL }) => {
+test("the owner resets a finished trial: its result is cleared, it is queued again, its attempt stays in the history", async ({
+  page,
+  request,
+  baseURL,
+}) => {
   const seeded = await seedSweep(request, `E2E reset ${Date.now()}`);
   await page.context().addCookies([{ name: `il_owner_${seeded.sweepId}`, value: seeded.ownerSecret, url: baseURL! }]);
   await page.goto(`/sweeps/${seeded.sweepId}`);
@@ -135,14 +146,19 @@ test("the owner resets a finished trial: its result is cleared, it is queued aga
   await page.getByRole("button", { name: "Reset trial 1", exact: true }).click();
   await expect(page.getByTestId("count-queued")).toHaveText("1");
   await expect(page.getByTestId("count-done")).toHaveText(String(Number(total) - 1));
-  const trials = (await (await request.get(`/api/sweeps/${seeded.sweepId}/trials?status=queued`)).json()) as { trials: { id: string; linearAcc: number | null }[] };
+  const trials = (await (await request.get(`/api/sweeps/${seeded.sweepId}/trials?status=queued`)).json()) as {
+    trials: { id: string; linearAcc: number | null }[];
+  };
   expect(trials.trials).toHaveLength(1);
   expect(trials.trials[0]!.linearAcc).toBeNull();
   const detail = (await (await request.get(`/api/trials/${trials.trials[0]!.id}`)).json()) as { attempts: { status: string }[] };
   expect(detail.attempts.map((a) => a.status)).toEqual(["done"]);
 });
 
-test("the owner replaces the run link: the old link is dead, its running trial is queued again, the owner keeps control", async ({ page, request }, testInfo) => {
+test("the owner replaces the run link: the old link is dead, its running trial is queued again, the owner keeps control", async ({
+  page,
+  request,
+}, testInfo) => {
   const name = `E2E rotate ${Date.now()}`;
   const oldId = await createThroughBuilder(page, name);
   const running = await claimAndComplete(request, oldId, 0.5);

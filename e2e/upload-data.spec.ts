@@ -21,11 +21,25 @@ async function upload(page: Page, role: "Real labelled dataset" | "Generated ima
 
 /** A model small enough to train a trial in seconds on a CPU-emulated GPU. */
 async function fillTinyTraining(page: Page) {
-  const fields = [["Encoder width", "4"], ["Encoder depth", "2"], ["Projection dim", "16"], ["Training steps", "3"], ["Batch size", "16"], ["Warm-up steps", "1"], ["Linear-probe epochs", "5"], ["kNN k", "5"]] as const;
+  const fields = [
+    ["Encoder width", "4"],
+    ["Encoder depth", "2"],
+    ["Projection dim", "16"],
+    ["Training steps", "3"],
+    ["Batch size", "16"],
+    ["Warm-up steps", "1"],
+    ["Linear-probe epochs", "5"],
+    ["kNN k", "5"],
+  ] as const;
   for (const [label, value] of fields) await page.getByLabel(label, { exact: true }).fill(value);
 }
 
-test("upload an IDX dataset and an .npz generated set, run a sweep on them in two browsers, and see results", async ({ page, browser, baseURL, request }) => {
+test("upload an IDX dataset and an .npz generated set, run a sweep on them in two browsers, and see results", async ({
+  page,
+  browser,
+  baseURL,
+  request,
+}) => {
   test.setTimeout(300_000);
   const idx = idxUpload();
   await page.goto("/sweeps/new");
@@ -79,7 +93,9 @@ test("upload an IDX dataset and an .npz generated set, run a sweep on them in tw
   await page.getByLabel("Generated-set sizes").fill("150");
   await page.getByLabel("Seeds").fill("0");
   await fillTinyTraining(page);
-  await expect(page.getByTestId("generated-quality")).toContainText(/FID \d+\.\d\d · precision \d\.\d\d · recall \d\.\d\d \(150 generated vs 150 real/);
+  await expect(page.getByTestId("generated-quality")).toContainText(
+    /FID \d+\.\d\d · precision \d\.\d\d · recall \d\.\d\d \(150 generated vs 150 real/,
+  );
   await expect(page.getByTestId("trial-count")).toContainText("4 trials");
   await page.getByRole("button", { name: "Create sweep" }).click();
   await page.waitForURL(isSweepPage);
@@ -105,7 +121,9 @@ test("upload an IDX dataset and an .npz generated set, run a sweep on them in tw
 
   const sweepId = sweepUrl.split("/").pop()!;
   const listed = await request.get(`/api/sweeps/${sweepId}/trials`);
-  const { trials } = (await listed.json()) as { trials: { mixRatio: number | "none"; status: string; linearAcc: number; generatedFid: number | null; generatedRecall: number | null }[] };
+  const { trials } = (await listed.json()) as {
+    trials: { mixRatio: number | "none"; status: string; linearAcc: number; generatedFid: number | null; generatedRecall: number | null }[];
+  };
   expect(trials).toHaveLength(4);
   for (const trial of trials) {
     expect(trial.status).toBe("done");
@@ -149,7 +167,10 @@ test("upload an IDX dataset and an .npz generated set, run a sweep on them in tw
   await third.close();
 });
 
-test("a generator trained in the browser: preview it in the builder, then the sweep's workers reuse it; without a preview the first worker trains it", async ({ page, request }, testInfo) => {
+test("a generator trained in the browser: preview it in the builder, then the sweep's workers reuse it; without a preview the first worker trains it", async ({
+  page,
+  request,
+}, testInfo) => {
   // The generator registry is database code the API tests run on both databases; one browser run is enough here.
   test.skip(testInfo.project.name === "postgres", "runs on the SQLite server only");
   test.setTimeout(300_000);
@@ -168,7 +189,9 @@ test("a generator trained in the browser: preview it in the builder, then the sw
   await page.getByLabel("VAE training steps").fill("25");
   await page.getByRole("button", { name: "Train generator and preview" }).click();
   await expect(page.getByRole("progressbar", { name: "Generator training progress" }).or(page.getByTestId("generator-result"))).toBeVisible();
-  await expect(page.getByTestId("generator-result")).toContainText("Trained here: 100 samples. The sweep you create from this form trains on them.", { timeout: 180_000 });
+  await expect(page.getByTestId("generator-result")).toContainText("Trained here: 100 samples. The sweep you create from this form trains on them.", {
+    timeout: 180_000,
+  });
   await expect(page.getByTestId("generator-result").locator("figure")).toHaveCount(40);
   await expect(page.getByTestId("generated-quality")).toContainText(/FID \d+\.\d\d/);
 
@@ -180,7 +203,9 @@ test("a generator trained in the browser: preview it in the builder, then the sw
   await page.getByRole("button", { name: "Run", exact: true }).click();
   await expect(page.getByTestId("count-done")).toHaveText("2", { timeout: 180_000 });
   const sweepId = new URL(page.url()).pathname.split("/").pop()!;
-  const { trials } = (await (await request.get(`/api/sweeps/${sweepId}/trials`)).json()) as { trials: { mixRatio: number | "none"; generatedFid: number | null }[] };
+  const { trials } = (await (await request.get(`/api/sweeps/${sweepId}/trials`)).json()) as {
+    trials: { mixRatio: number | "none"; generatedFid: number | null }[];
+  };
   expect(trials.find((t) => t.mixRatio === 2)?.generatedFid).toBeGreaterThan(0);
 
   // No preview: the first worker trains the generator and registers its samples.
@@ -214,7 +239,11 @@ test("a three-channel CIFAR-10 upload trains and evaluates in the browser", asyn
   test.skip(testInfo.project.name === "postgres", "runs on the SQLite server only");
   test.setTimeout(180_000);
   const uploaded = await request.post("/api/datasets", {
-    multipart: { role: "dataset", name: `tinted digits ${Date.now()}`, file: { name: "data_batch_1.bin", mimeType: "application/octet-stream", buffer: cifarBatch() } },
+    multipart: {
+      role: "dataset",
+      name: `tinted digits ${Date.now()}`,
+      file: { name: "data_batch_1.bin", mimeType: "application/octet-stream", buffer: cifarBatch() },
+    },
   });
   expect(uploaded.status()).toBeLessThan(300);
   const { dataset } = (await uploaded.json()) as { dataset: { ref: string; format: string; channels: number; count: number; numClasses: number } };
@@ -238,7 +267,9 @@ test("a three-channel CIFAR-10 upload trains and evaluates in the browser", asyn
   await expect(page.getByText(/32x32 RGB, 10 classes/)).toBeVisible();
   await page.getByRole("button", { name: "Run", exact: true }).click();
   await expect(page.getByTestId("count-done")).toHaveText("2", { timeout: 150_000 });
-  const { trials } = (await (await request.get(`/api/sweeps/${sweepId}/trials`)).json()) as { trials: { mixRatio: number | "none"; linearAcc: number; generatedFid: number | null }[] };
+  const { trials } = (await (await request.get(`/api/sweeps/${sweepId}/trials`)).json()) as {
+    trials: { mixRatio: number | "none"; linearAcc: number; generatedFid: number | null }[];
+  };
   for (const trial of trials) expect(trial.linearAcc).toBeGreaterThanOrEqual(0);
   expect(trials.find((t) => t.mixRatio === 2)?.generatedFid).toBeGreaterThan(0);
 });

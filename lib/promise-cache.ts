@@ -14,7 +14,11 @@ export interface PromiseCacheLimits<T> {
  * first: past `maxEntries`, or past `maxBytes` of resolved values.
  */
 export function promiseCache<T>(limits: number | PromiseCacheLimits<T> = {}): (key: string, make: () => Promise<T>) => Promise<T> {
-  const { maxEntries = Number.POSITIVE_INFINITY, maxBytes = Number.POSITIVE_INFINITY, sizeOf } = typeof limits === "number" ? { maxEntries: limits } : limits;
+  const {
+    maxEntries = Number.POSITIVE_INFINITY,
+    maxBytes = Number.POSITIVE_INFINITY,
+    sizeOf,
+  } = typeof limits === "number" ? { maxEntries: limits } : limits;
   const entries = new Map<string, Promise<T>>();
   const sizes = new Map<string, number>();
   let bytes = 0;

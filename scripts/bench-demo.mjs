@@ -58,7 +58,10 @@ async function startResponsivenessProbe(page) {
     };
     requestAnimationFrame(frame);
     try {
-      new PerformanceObserver((list) => list.getEntries().forEach((entry) => longTasks.push(entry.duration))).observe({ type: "longtask", buffered: false });
+      new PerformanceObserver((list) => list.getEntries().forEach((entry) => longTasks.push(entry.duration))).observe({
+        type: "longtask",
+        buffered: false,
+      });
     } catch {
       // longtask entries unsupported: frame gaps still tell
     }
@@ -124,7 +127,9 @@ async function main() {
 
     const slotPicker = page.getByLabel("Parallel slots");
     // The page preselects one slot per core (at most 4) once it has hydrated: wait for that.
-    await page.waitForFunction(() => document.querySelector("#slot-count")?.value === String(Math.min(4, Math.max(1, navigator.hardwareConcurrency || 1))));
+    await page.waitForFunction(
+      () => document.querySelector("#slot-count")?.value === String(Math.min(4, Math.max(1, navigator.hardwareConcurrency || 1))),
+    );
     if (options.slots) await slotPicker.selectOption(String(options.slots));
     const slots = Number(await slotPicker.inputValue());
     const started = Date.now();
@@ -164,7 +169,13 @@ async function main() {
     return {
       machine: describeMachine({ browser: `Chromium ${browser.version()}` }),
       sweepId,
-      sweep: { name: sweep.name, trials: trials.length, training: sweep.config?.training, dataset: sweep.config?.dataset, encoder: sweep.config?.encoder },
+      sweep: {
+        name: sweep.name,
+        trials: trials.length,
+        training: sweep.config?.training,
+        dataset: sweep.config?.dataset,
+        encoder: sweep.config?.encoder,
+      },
       slots,
       webgpuExposed: options.webgpu === "1",
       backends: [...new Set(finished.map((trial) => trial.backend).filter(Boolean))],

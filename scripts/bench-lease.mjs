@@ -46,7 +46,9 @@ const THINK_MS = Number(options["think-ms"]);
 const ABUSERS = Number(options.abusers);
 const WORKERS = Number(options.workers);
 const TRIALS = Number(options.trials);
-const postgresAdmin = process.env.BENCH_POSTGRES_URL ?? (/^postgres(ql)?:\/\//.test(process.env.DATABASE_URL ?? "") ? process.env.DATABASE_URL : "postgresql://postgres@127.0.0.1:5432/postgres");
+const postgresAdmin =
+  process.env.BENCH_POSTGRES_URL ??
+  (/^postgres(ql)?:\/\//.test(process.env.DATABASE_URL ?? "") ? process.env.DATABASE_URL : "postgresql://postgres@127.0.0.1:5432/postgres");
 
 /** A grid of exactly `count` trials (count = 20 strengths × 5 mix ratios × seeds). */
 function sweepConfig(count) {
@@ -124,7 +126,14 @@ async function run(database) {
     const post = (path, payload, type = "application/json") =>
       new Promise((resolve, reject) => {
         const request = http.request(
-          { agent, host: target.hostname, port: target.port, path, method: "POST", headers: { "content-type": type, "content-length": Buffer.byteLength(payload) } },
+          {
+            agent,
+            host: target.hostname,
+            port: target.port,
+            path,
+            method: "POST",
+            headers: { "content-type": type, "content-length": Buffer.byteLength(payload) },
+          },
           (response) => {
             const chunks = [];
             response.on("data", (chunk) => chunks.push(chunk));
@@ -163,7 +172,10 @@ async function run(database) {
       linearProbeAccuracy: accuracy,
       knnAccuracy: accuracy,
       finalLoss: 1,
-      lossCurve: [[0, 2], [1, 1]],
+      lossCurve: [
+        [0, 2],
+        [1, 1],
+      ],
       durationMs: 10,
       imagesPerSecond: 100,
       environment: { backend: "bench" },
@@ -179,7 +191,11 @@ async function run(database) {
       () => [`/api/sweeps/no-such-sweep-id/claim`, JSON.stringify({}), "application/json"],
       () => [`/api/sweeps/%E0%A4%A/claim`, "{}", "application/json"],
       () => [`/api/trials/no-such-trial-id/heartbeat`, JSON.stringify({ token: "x".repeat(32) }), "application/json"],
-      () => [`/api/trials/no-such-trial-id/complete`, JSON.stringify({ token: "x".repeat(32), result: { linearProbeAccuracy: "high" } }), "application/json"],
+      () => [
+        `/api/trials/no-such-trial-id/complete`,
+        JSON.stringify({ token: "x".repeat(32), result: { linearProbeAccuracy: "high" } }),
+        "application/json",
+      ],
       () => [`/api/trials/no-such-trial-id/fail`, JSON.stringify({ token: "short", message: "" }), "application/json"],
       () => [`/api/trials/no-such-trial-id/release`, "", "application/json"],
     ];
@@ -223,7 +239,10 @@ async function run(database) {
         const attempt = trial.attempts;
         await think();
         if (roll(trial.id, attempt, "abandon") < 0.05) continue; // walk away: the lease lapses
-        const beat = await call("heartbeat", `/api/trials/${trial.id}/heartbeat`, { token: lease.token, progress: { phase: "train", step: 1, totalSteps: 2 } });
+        const beat = await call("heartbeat", `/api/trials/${trial.id}/heartbeat`, {
+          token: lease.token,
+          progress: { phase: "train", step: 1, totalSteps: 2 },
+        });
         if (beat.status !== 200) continue;
         await think();
         if (roll(trial.id, attempt, "fail") < 0.05) {
@@ -258,12 +277,17 @@ async function run(database) {
     const serverCpuEnd = processCpuSeconds(server.pid);
 
     // Exactly once: every trial done, with the result its one accepted completion sent.
-    const exported = await (await fetch(`${server.url}/api/sweeps/${sweep.id}/export?format=json`, { headers: { "x-owner-secret": ownerSecret } })).json();
+    const exported = await (
+      await fetch(`${server.url}/api/sweeps/${sweep.id}/export?format=json`, { headers: { "x-owner-secret": ownerSecret } })
+    ).json();
     let exact = 0;
     for (const trial of exported.trials) {
       const doneAttempts = trial.attempts.filter((a) => a.status === "done").length;
       if (trial.status === "done" && doneAttempts === 1 && accepted.get(trial.id) === trial.linearAcc) exact += 1;
-      else if (problems.length < 20) problems.push(`trial ${trial.id}: ${trial.status}, ${doneAttempts} done attempts, stored ${trial.linearAcc}, accepted ${accepted.get(trial.id)}`);
+      else if (problems.length < 20)
+        problems.push(
+          `trial ${trial.id}: ${trial.status}, ${doneAttempts} done attempts, stored ${trial.linearAcc}, accepted ${accepted.get(trial.id)}`,
+        );
     }
     const ops = Object.values(stats).reduce((sum, list) => sum + list.length, 0);
     operations = ops;
@@ -279,7 +303,9 @@ async function run(database) {
     console.log(`5xx: ${serverErrors}; claims answered 409 (busy): ${busyClaims}`);
     if (ABUSERS > 0) {
       const abuser5xx = [...abuserStatuses].filter(([status]) => status >= 500 || status === 0).reduce((sum, [, n]) => sum + n, 0);
-      console.log(`abusers: ${abuserCalls} malformed calls (${(abuserCalls / seconds).toFixed(0)}/s): ${[...abuserStatuses].map(([status, n]) => `${status}: ${n}`).join(", ")}; 5xx or dropped: ${abuser5xx}`);
+      console.log(
+        `abusers: ${abuserCalls} malformed calls (${(abuserCalls / seconds).toFixed(0)}/s): ${[...abuserStatuses].map(([status, n]) => `${status}: ${n}`).join(", ")}; 5xx or dropped: ${abuser5xx}`,
+      );
     }
     console.log(`exactly once: ${exact} / ${exported.trials.length} trials done once with the accepted result`);
     if (options.timeline !== "0" && timeline.length > 0) {
@@ -291,7 +317,9 @@ async function run(database) {
       }
       for (const [second, values] of seconds) {
         values.sort((a, b) => a - b);
-        console.log(`  t=${String(second).padStart(3)} s ${String(values.length).padStart(5)} calls  p50 ${percentile(values, 0.5).toFixed(1).padStart(7)} ms  p99 ${percentile(values, 0.99).toFixed(1).padStart(7)} ms`);
+        console.log(
+          `  t=${String(second).padStart(3)} s ${String(values.length).padStart(5)} calls  p50 ${percentile(values, 0.5).toFixed(1).padStart(7)} ms  p99 ${percentile(values, 0.99).toFixed(1).padStart(7)} ms`,
+        );
       }
     }
     console.log(`client CPU (this process): ${((client.user + client.system) / 1e6).toFixed(1)} s`);
@@ -322,7 +350,14 @@ async function warmUp(url, sweepId, agent) {
     new Promise((resolve, reject) => {
       const payload = JSON.stringify(body);
       const request = http.request(
-        { agent, host: target.hostname, port: target.port, path, method: "POST", headers: { "content-type": "application/json", "content-length": Buffer.byteLength(payload) } },
+        {
+          agent,
+          host: target.hostname,
+          port: target.port,
+          path,
+          method: "POST",
+          headers: { "content-type": "application/json", "content-length": Buffer.byteLength(payload) },
+        },
         (response) => {
           const chunks = [];
           response.on("data", (chunk) => chunks.push(chunk));
@@ -332,7 +367,15 @@ async function warmUp(url, sweepId, agent) {
       request.on("error", reject);
       request.end(payload);
     });
-  const result = { linearProbeAccuracy: 0.5, knnAccuracy: 0.5, finalLoss: 1, lossCurve: [[0, 1]], durationMs: 1, imagesPerSecond: 1, environment: { backend: "warm-up" } };
+  const result = {
+    linearProbeAccuracy: 0.5,
+    knnAccuracy: 0.5,
+    finalLoss: 1,
+    lossCurve: [[0, 1]],
+    durationMs: 1,
+    imagesPerSecond: 1,
+    environment: { backend: "warm-up" },
+  };
   await Promise.all(
     Array.from({ length: WORKERS }, async (_, index) => {
       for (;;) {

@@ -76,7 +76,12 @@ function runProcess(command, args, { env, timeout }) {
     child.on("close", (code, signal) => {
       clearTimeout(timer);
       if (code === 0) resolve(stdout);
-      else reject(new Error(signal === "SIGKILL" ? `timed out after ${timeout / 1000} s` : `exit ${code}: ${stderr.trim().split("\n").slice(-3).join(" | ")}`));
+      else
+        reject(
+          new Error(
+            signal === "SIGKILL" ? `timed out after ${timeout / 1000} s` : `exit ${code}: ${stderr.trim().split("\n").slice(-3).join(" | ")}`,
+          ),
+        );
     });
   });
 }
@@ -96,7 +101,17 @@ async function benchReference() {
   if (probe.status !== 0) return { error: `${options.python} cannot import torch (apt-get install -y python3-torch)` };
   const script = path.join(root, "bench", "torch_step.py");
   const run = async (count) => {
-    const args = [script, "--json", "--threads", String(count), "--steps", String(Math.max(20, steps)), "--warmup", "3", ...(batch ? ["--batch", String(batch)] : [])];
+    const args = [
+      script,
+      "--json",
+      "--threads",
+      String(count),
+      "--steps",
+      String(Math.max(20, steps)),
+      "--warmup",
+      "3",
+      ...(batch ? ["--batch", String(batch)] : []),
+    ];
     try {
       return lastJsonLine(await runProcess(options.python, args, { timeout: timeoutMs }));
     } catch (error) {
@@ -111,8 +126,7 @@ async function benchReference() {
 async function benchNode() {
   const results = [];
   const icd = "/usr/lib/chromium/vk_swiftshader_icd.json";
-  const env =
-    process.env.BENCH_SWIFTSHADER !== "0" && !process.env.VK_ICD_FILENAMES && fs.existsSync(icd) ? { VK_ICD_FILENAMES: icd } : {};
+  const env = process.env.BENCH_SWIFTSHADER !== "0" && !process.env.VK_ICD_FILENAMES && fs.existsSync(icd) ? { VK_ICD_FILENAMES: icd } : {};
   for (const backend of backendsFor("node")) {
     const args = [path.join(root, "scripts", "bench", "node-step.mjs"), "--backend", backend, "--steps", String(steps), "--threads", String(threads)];
     if (batch) args.push("--batch", String(batch));
@@ -139,7 +153,12 @@ async function benchBrowser() {
       console.error(`[bench] browser ${backend}...`);
       const page = await browser.newPage();
       try {
-        const query = new URLSearchParams({ backend, steps: String(steps), ...(batch ? { batch: String(batch) } : {}), ...(options.profile === "1" ? { profile: "1" } : {}) });
+        const query = new URLSearchParams({
+          backend,
+          steps: String(steps),
+          ...(batch ? { batch: String(batch) } : {}),
+          ...(options.profile === "1" ? { profile: "1" } : {}),
+        });
         await page.goto(`${server.url}/bench?${query}`);
         const handle = await page.waitForFunction(() => window.__benchResult, null, { timeout: timeoutMs, polling: 500 });
         results.push(entry("browser", backend, await handle.jsonValue()));
@@ -164,7 +183,12 @@ function calibrationChoice(entries) {
   const measured = entries.filter((entry) => entry.runtime === "browser" && entry.msPerStep);
   if (measured.length === 0) return null;
   const best = measured.reduce((a, b) => (b.msPerStep < a.msPerStep ? b : a));
-  return { chosen: best.backend, msPerStep: best.msPerStep, rule: "fastest browser entry at the default shapes", candidates: measured.map((e) => e.backend) };
+  return {
+    chosen: best.backend,
+    msPerStep: best.msPerStep,
+    rule: "fastest browser entry at the default shapes",
+    candidates: measured.map((e) => e.backend),
+  };
 }
 
 const ratio = (ms, reference) => (ms && reference?.msPerStep ? Number((ms / reference.msPerStep).toFixed(2)) : null);
@@ -205,5 +229,7 @@ for (const r of results) {
   console.error(`[bench] ${r.runtime.padEnd(7)} ${r.backend.padEnd(6)} ${ms}${vs}`);
 }
 if (reference?.allCores?.msPerStep) {
-  console.error(`[bench] PyTorch ${reference.allCores.threads} threads ${reference.allCores.msPerStep.toFixed(1)} ms/step, 1 thread ${reference.oneThread.msPerStep?.toFixed(1)} ms/step`);
+  console.error(
+    `[bench] PyTorch ${reference.allCores.threads} threads ${reference.allCores.msPerStep.toFixed(1)} ms/step, 1 thread ${reference.oneThread.msPerStep?.toFixed(1)} ms/step`,
+  );
 }

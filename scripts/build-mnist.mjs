@@ -65,7 +65,7 @@ out.write("ILDS", 0, "latin1");
 [VERSION, count, SIDE, SIDE, 1, NUM_CLASSES].forEach((value, i) => out.writeUInt32LE(value, 4 + 4 * i));
 const labelOffset = HEADER_BYTES + count * PIXELS;
 const cursors = new Array(NUM_CLASSES).fill(0);
-for (let written = 0; written < count; ) {
+for (let written = 0; written < count;) {
   for (let label = 0; label < NUM_CLASSES; label++) {
     const data = perClass[label];
     const image = cursors[label];

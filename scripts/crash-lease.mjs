@@ -31,7 +31,9 @@ const WORKERS = Number(options.workers);
 const TRIALS = Number(options.trials);
 const KILL_AT = Number(options["kill-at"]);
 const PORT = Number(options.port);
-const postgresAdmin = process.env.BENCH_POSTGRES_URL ?? (/^postgres(ql)?:\/\//.test(process.env.DATABASE_URL ?? "") ? process.env.DATABASE_URL : "postgresql://postgres@127.0.0.1:5432/postgres");
+const postgresAdmin =
+  process.env.BENCH_POSTGRES_URL ??
+  (/^postgres(ql)?:\/\//.test(process.env.DATABASE_URL ?? "") ? process.env.DATABASE_URL : "postgresql://postgres@127.0.0.1:5432/postgres");
 
 /** A grid of exactly `count` trials (20 strengths × 5 mix ratios × seeds). */
 function sweepConfig(count) {
@@ -83,7 +85,14 @@ async function run(database) {
     new Promise((resolve, reject) => {
       const payload = JSON.stringify(body);
       const request = http.request(
-        { agent, host: target.hostname, port: target.port, path, method: "POST", headers: { "content-type": "application/json", "content-length": Buffer.byteLength(payload) } },
+        {
+          agent,
+          host: target.hostname,
+          port: target.port,
+          path,
+          method: "POST",
+          headers: { "content-type": "application/json", "content-length": Buffer.byteLength(payload) },
+        },
         (response) => {
           const chunks = [];
           response.on("data", (chunk) => chunks.push(chunk));
@@ -137,7 +146,10 @@ async function run(database) {
     linearProbeAccuracy: accuracy,
     knnAccuracy: accuracy,
     finalLoss: 1,
-    lossCurve: [[0, 2], [1, 1]],
+    lossCurve: [
+      [0, 2],
+      [1, 1],
+    ],
     durationMs: 10,
     imagesPerSecond: 100,
     environment: { backend: "crash" },
@@ -220,19 +232,37 @@ async function run(database) {
     for (const [trialId, accuracy] of acceptedBeforeKill ?? []) {
       if (stored.get(trialId)?.linearAcc !== accuracy) lostBeforeKill += 1;
     }
-    const exactlyOnce = exported.trials.filter((trial) => trial.status === "done" && trial.attempts.filter((a) => a.status === "done").length === 1).length;
+    const exactlyOnce = exported.trials.filter(
+      (trial) => trial.status === "done" && trial.attempts.filter((a) => a.status === "done").length === 1,
+    ).length;
     const counts = exported.sweep.counts;
 
     console.log(`\n== ${database}: ${exported.trials.length} trials, ${WORKERS} workers, SIGKILL at ${Math.round(KILL_AT * 100)}% done ==`);
-    if (kill) console.log(`killed after ${kill.killedAfter.toFixed(1)} s with ${acceptedBeforeKill.size} results accepted; restarted and serving again in ${kill.restartSeconds.toFixed(1)} s`);
+    if (kill)
+      console.log(
+        `killed after ${kill.killedAfter.toFixed(1)} s with ${acceptedBeforeKill.size} results accepted; restarted and serving again in ${kill.restartSeconds.toFixed(1)} s`,
+      );
     else console.log("the sweep finished before the kill point: nothing was killed");
-    console.log(`wall ${seconds.toFixed(1)} s; sweep counts: ${Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(", ")}`);
+    console.log(
+      `wall ${seconds.toFixed(1)} s; sweep counts: ${Object.entries(counts)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(", ")}`,
+    );
     console.log(`responses: ${[...statuses].map(([status, n]) => `${status}: ${n}`).join(", ")}`);
     console.log(`5xx: ${serverErrors}; calls that got no answer (server down) and were sent again: ${unanswered}`);
     console.log(`completions accepted by a repeat after a lost answer (200 duplicate): ${repeatsAfterNoAnswer}`);
-    console.log(`accepted results stored: ${accepted.size - lost} / ${accepted.size} (accepted before the kill and stored: ${(acceptedBeforeKill?.size ?? 0) - lostBeforeKill} / ${acceptedBeforeKill?.size ?? 0})`);
+    console.log(
+      `accepted results stored: ${accepted.size - lost} / ${accepted.size} (accepted before the kill and stored: ${(acceptedBeforeKill?.size ?? 0) - lostBeforeKill} / ${acceptedBeforeKill?.size ?? 0})`,
+    );
     console.log(`exactly once: ${exactlyOnce} / ${exported.trials.length} trials done once`);
-    const ok = killed && lost === 0 && lostBeforeKill === 0 && serverErrors === 0 && counts.queued + counts.running === 0 && exactlyOnce === counts.done && problems.length === 0;
+    const ok =
+      killed &&
+      lost === 0 &&
+      lostBeforeKill === 0 &&
+      serverErrors === 0 &&
+      counts.queued + counts.running === 0 &&
+      exactlyOnce === counts.done &&
+      problems.length === 0;
     if (problems.length > 0) console.log(`problems (first ${Math.min(problems.length, 20)}):\n  ${problems.slice(0, 20).join("\n  ")}`);
     console.log(`crash safety on ${database}: ${ok ? "held" : "FAILED"}`);
     return ok;

@@ -126,7 +126,11 @@ async function ensureServer(explicit: string | null): Promise<{ url: string; sto
   }
   if (buildIsStale(ROOT)) {
     console.log("building the app (no build, or sources changed)...");
-    const build = spawnSync("npx", ["next", "build"], { cwd: ROOT, stdio: ["ignore", "inherit", "inherit"], env: { NEXT_TELEMETRY_DISABLED: "1", ...process.env } });
+    const build = spawnSync("npx", ["next", "build"], {
+      cwd: ROOT,
+      stdio: ["ignore", "inherit", "inherit"],
+      env: { NEXT_TELEMETRY_DISABLED: "1", ...process.env },
+    });
     if (build.status !== 0) throw new Error(`next build failed (exit ${build.status})`);
   }
   console.log(`starting the app at ${url} (as npm start: same database)...`);
@@ -214,7 +218,11 @@ function analyseExport(file: string): number {
   const trials = raw.trials as TrialView[];
   const knob = config.data.axes.augmentation.knob;
   const counts = trials.reduce<Record<string, number>>((acc, t) => ({ ...acc, [t.status]: (acc[t.status] ?? 0) + 1 }), {});
-  console.log(`sweep "${config.data.name}": ${trials.length} trials (${Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(", ")})`);
+  console.log(
+    `sweep "${config.data.name}": ${trials.length} trials (${Object.entries(counts)
+      .map(([k, v]) => `${v} ${k}`)
+      .join(", ")})`,
+  );
   console.log("");
   console.log(formatSweepReport(trials, knob, { metric: "linearAcc", tables: true }));
   console.log("");
@@ -272,7 +280,9 @@ async function main(): Promise<number> {
     let lastLine = "";
     while (!finished) {
       await Promise.race([allExited, new Promise((resolve) => setTimeout(resolve, 30_000))]);
-      const page = await api<{ counts: StatusCounts; trials: TrialView[] }>(`${server.url}/api/sweeps/${sweepId}/trials?limit=2000`).catch(() => null);
+      const page = await api<{ counts: StatusCounts; trials: TrialView[] }>(`${server.url}/api/sweeps/${sweepId}/trials?limit=2000`).catch(
+        () => null,
+      );
       if (!page) continue;
       const { done, failed, total, running } = page.counts;
       const elapsed = Date.now() - started;
@@ -297,7 +307,9 @@ async function main(): Promise<number> {
     fs.renameSync(`${out}.tmp`, out);
 
     console.log("");
-    console.log(`sweep "${loaded.config.name}": ${sweep.counts.done}/${sweep.counts.total} done, ${sweep.counts.failed} failed, in ${formatDuration((Date.now() - started) / 1000)}`);
+    console.log(
+      `sweep "${loaded.config.name}": ${sweep.counts.done}/${sweep.counts.total} done, ${sweep.counts.failed} failed, in ${formatDuration((Date.now() - started) / 1000)}`,
+    );
     console.log(formatSweepReport(trials, loaded.config.axes.augmentation.knob, { metric: "linearAcc", tables: false }));
     console.log("");
     console.log(`export: ${path.relative(process.cwd(), out) || out}`);

@@ -17,5 +17,9 @@ if (buildIsStale(root)) {
   run(["next", "build"]);
 }
 // scripts/serve.mjs: Next.js plus the lease fast path (see there).
-const served = spawnSync(process.execPath, [path.join(root, "scripts", "serve.mjs"), "-p", process.env.PORT ?? "3000"], { cwd: root, stdio: "inherit", env: { NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production", ...process.env } });
+const served = spawnSync(process.execPath, [path.join(root, "scripts", "serve.mjs"), "-p", process.env.PORT ?? "3000"], {
+  cwd: root,
+  stdio: "inherit",
+  env: { NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production", ...process.env },
+});
 process.exit(served.status ?? 1);

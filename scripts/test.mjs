@@ -17,10 +17,10 @@ const started = Date.now();
 const timings = [];
 const totals = { passed: 0, failed: 0, skipped: 0 };
 
-function step(name, args, env = {}) {
+function step(name, args, env = {}, command = "npx") {
   const begin = Date.now();
   console.log(`\n=== ${name} ===`);
-  const result = spawnSync("npx", args, { cwd: root, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...env } });
+  const result = spawnSync(command, args, { cwd: root, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...env } });
   timings.push(`${name} ${((Date.now() - begin) / 1000).toFixed(0)}s`);
   return result.status === 0;
 }
@@ -65,10 +65,17 @@ if (!fs.existsSync(chromium)) {
   process.exit(1);
 }
 
+if (!step("lint (ESLint with the layer rules, Prettier)", ["run", "--silent", "lint"], {}, "npm")) finish(false);
 if (!step("type check", ["tsc", "--noEmit", "-p", "."])) finish(false);
 
 const vitestJson = path.join(work, "vitest.json");
-const unitOk = step("unit and integration tests (vitest)", ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${vitestJson}`]);
+const unitOk = step("unit and integration tests (vitest)", [
+  "vitest",
+  "run",
+  "--reporter=default",
+  "--reporter=json",
+  `--outputFile.json=${vitestJson}`,
+]);
 const vitest = readJson(vitestJson);
 if (vitest) {
   totals.passed += vitest.numPassedTests ?? 0;

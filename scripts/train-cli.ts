@@ -35,8 +35,7 @@ function parseArgs(argv: string[]): Map<string, string> {
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const num = (key: string) => (args.has(key) ? Number(args.get(key)) : undefined);
-  const defined = <T extends object>(value: T) =>
-    Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+  const defined = <T extends object>(value: T) => Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
   const config = sweepConfigSchema.parse({
     dataset: defined({ trainSize: num("train-size"), testSize: num("test-size") }),
     generated: defined({ degradation: num("degradation") }),
@@ -61,7 +60,9 @@ async function main(): Promise<void> {
   const seed = num("seed") ?? 0;
   const results: (TrialOutcome & { augValue: number; mixRatio: MixRatio; generatedSize: number; msPerStep: number })[] = [];
 
-  console.log(`config: ${JSON.stringify({ dataset: config.dataset, encoder: config.encoder, training: config.training, evaluation: config.evaluation })}`);
+  console.log(
+    `config: ${JSON.stringify({ dataset: config.dataset, encoder: config.encoder, training: config.training, evaluation: config.evaluation })}`,
+  );
   for (const augValue of augValues) {
     for (const mixRatio of mixes) {
       const trial = { augKnob: knob, augValue, mixRatio, generatedSize, seed };
@@ -73,7 +74,9 @@ async function main(): Promise<void> {
         measureRandomBaseline: args.has("baseline"),
         progressEveryMs: 10_000,
         onProgress: (p) =>
-          console.log(`  [${knob}=${augValue} N=${mixRatio}] ${p.phase} ${p.step}/${p.totalSteps} loss=${p.loss?.toFixed(4) ?? "-"}${p.etaSeconds !== undefined ? ` eta=${p.etaSeconds.toFixed(0)}s` : ""}`),
+          console.log(
+            `  [${knob}=${augValue} N=${mixRatio}] ${p.phase} ${p.step}/${p.totalSteps} loss=${p.loss?.toFixed(4) ?? "-"}${p.etaSeconds !== undefined ? ` eta=${p.etaSeconds.toFixed(0)}s` : ""}`,
+          ),
       });
       const msPerStep = (1000 * config.training.batchSize) / outcome.imagesPerSecond;
       results.push({ ...outcome, augValue, mixRatio, generatedSize: data.generatedSize, msPerStep });

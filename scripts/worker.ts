@@ -54,7 +54,10 @@ interface CliOptions {
 class UsageError extends Error {}
 
 function defaultWorkerId(): string {
-  const host = os.hostname().replace(/[^A-Za-z0-9_-]/g, "-").slice(0, 24);
+  const host = os
+    .hostname()
+    .replace(/[^A-Za-z0-9_-]/g, "-")
+    .slice(0, 24);
   return `node-${host}-${randomBytes(4).toString("hex")}`;
 }
 
@@ -80,7 +83,8 @@ function parseArgs(argv: string[]): CliOptions | null {
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
-    const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
+    const [flag, inline] =
+      arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
     const take = () => inline ?? value(i++, flag);
     if (flag === "-h" || flag === "--help") return null;
     else if (flag === "--slots") {

@@ -37,16 +37,13 @@ function expectClientError(reply: Reply, label: string, statuses: number[] = ERR
 // ---------------------------------------------------------------- API calls
 
 const api = {
-  createSweep: (json: unknown, headers?: Record<string, string>) =>
-    send(sweepsRoute.POST, makeRequest("POST", "/api/sweeps", { json, headers })),
-  listSweeps: (cookie?: string) =>
-    send(sweepsRoute.GET, makeRequest("GET", "/api/sweeps", { headers: cookie === undefined ? {} : { cookie } })),
+  createSweep: (json: unknown, headers?: Record<string, string>) => send(sweepsRoute.POST, makeRequest("POST", "/api/sweeps", { json, headers })),
+  listSweeps: (cookie?: string) => send(sweepsRoute.GET, makeRequest("GET", "/api/sweeps", { headers: cookie === undefined ? {} : { cookie } })),
   getSweep: (id: string) => send(sweepRoute.GET, makeRequest("GET", `/api/sweeps/${id}`), { id }),
   deleteSweep: (id: string, headers: Record<string, string> = {}) =>
     send(sweepRoute.DELETE, makeRequest("DELETE", `/api/sweeps/${id}`, { headers }), { id }),
   trials: (id: string, query = "") => send(trialsRoute.GET, makeRequest("GET", `/api/sweeps/${id}/trials${query}`), { id }),
-  share: (shareId: string, query = "") =>
-    send(shareRoute.GET, makeRequest("GET", `/api/share/${shareId}${query}`), { shareId }),
+  share: (shareId: string, query = "") => send(shareRoute.GET, makeRequest("GET", `/api/share/${shareId}${query}`), { shareId }),
   claim: (id: string, json: unknown = { workerId: "w-test-1" }) =>
     send(claimRoute.POST, makeRequest("POST", `/api/sweeps/${id}/claim`, { json }), { id }),
   cancel: (id: string, headers: Record<string, string> = {}, json?: unknown) =>
@@ -57,8 +54,7 @@ const api = {
     send(heartbeatRoute.POST, makeRequest("POST", `/api/trials/${trialId}/heartbeat`, { json }), { trialId }),
   complete: (trialId: string, json: unknown) =>
     send(completeRoute.POST, makeRequest("POST", `/api/trials/${trialId}/complete`, { json }), { trialId }),
-  fail: (trialId: string, json: unknown) =>
-    send(failRoute.POST, makeRequest("POST", `/api/trials/${trialId}/fail`, { json }), { trialId }),
+  fail: (trialId: string, json: unknown) => send(failRoute.POST, makeRequest("POST", `/api/trials/${trialId}/fail`, { json }), { trialId }),
   rotate: (id: string, headers: Record<string, string> = {}, json?: unknown) =>
     send(rotateRoute.POST, makeRequest("POST", `/api/sweeps/${id}/rotate-link`, { json, headers }), { id }),
 };
@@ -665,7 +661,11 @@ describe.each(testDatabaseKinds())("HTTP API on %s", (kind) => {
       expect((await api.claim(sweep.id, { workerId: "w-vandal" })).status).toBe(404);
       // Leases handed out under the old link cannot post results or keep going.
       for (const lease of [vandal, honest]) {
-        expectClientError(await api.complete(lease.body.trial.id, { token: lease.body.lease.token, result: resultPayload(0.1) }), "complete with a voided lease", [409]);
+        expectClientError(
+          await api.complete(lease.body.trial.id, { token: lease.body.lease.token, result: resultPayload(0.1) }),
+          "complete with a voided lease",
+          [409],
+        );
         expectClientError(await api.heartbeat(lease.body.trial.id, { token: lease.body.lease.token }), "heartbeat with a voided lease", [409]);
       }
       const attempts = await (await getDb()).attempt.findMany({ where: { trialId: vandal.body.trial.id } });
@@ -688,7 +688,9 @@ describe.each(testDatabaseKinds())("HTTP API on %s", (kind) => {
     });
 
     it("rotating while 30 workers claim and heartbeat gives no 5xx and leaves every running trial with exactly its one live attempt", async () => {
-      const sweep = await create({ config: smallConfig([0, 0.25, 0.5, 0.75, 1, 1.25, 1.5, 1.75], [1, 2, 4, 8], { maxAttempts: 20, leaseSeconds: 30 }) });
+      const sweep = await create({
+        config: smallConfig([0, 0.25, 0.5, 0.75, 1, 1.25, 1.5, 1.75], [1, 2, 4, 8], { maxAttempts: 20, leaseSeconds: 30 }),
+      });
       let currentId = sweep.id;
       const statuses: number[] = [];
       let stop = false;
@@ -715,7 +717,9 @@ describe.each(testDatabaseKinds())("HTTP API on %s", (kind) => {
       stop = true;
       await Promise.all(workers);
       expect(statuses.filter((status) => status >= 500)).toEqual([]);
-      expect(new Set(statuses.filter((status) => status !== 200))).toSatisfy((set: Set<number>) => [...set].every((status) => status === 404 || status === 409));
+      expect(new Set(statuses.filter((status) => status !== 200))).toSatisfy((set: Set<number>) =>
+        [...set].every((status) => status === 404 || status === 409),
+      );
       const db = await getDb();
       const trials = await db.trial.findMany({ where: { sweepId: currentId }, include: { attempts: true } });
       expect(trials).toHaveLength(32);
@@ -848,7 +852,11 @@ describe.each(testDatabaseKinds())("HTTP API on %s", (kind) => {
         param: "trialId",
         target: async () => {
           const { trialId, token } = await heartbeatLeases();
-          return { id: trialId, headers: {}, body: { token, progress: { phase: "train", step: 1, totalSteps: 10, loss: 0.5, imagesPerSecond: 10, etaSeconds: 5 } } };
+          return {
+            id: trialId,
+            headers: {},
+            body: { token, progress: { phase: "train", step: 1, totalSteps: 10, loss: 0.5, imagesPerSecond: 10, etaSeconds: 5 } },
+          };
         },
       },
       {
@@ -956,10 +964,14 @@ describe.each(testDatabaseKinds())("HTTP API on %s", (kind) => {
       // Ids with odd characters never reach the database.
       if (route.param) {
         for (const odd of ["..%2F..%2Fetc", "../sweeps", "a".repeat(200), "", " ", "%00", "with space", "ü", "a/b", "a.b"]) {
-          const reply = await send(route.handler, makeRequest("POST", url(route, encodeURIComponent(odd)), { raw: validText, headers }), { [route.param]: odd });
+          const reply = await send(route.handler, makeRequest("POST", url(route, encodeURIComponent(odd)), { raw: validText, headers }), {
+            [route.param]: odd,
+          });
           expectClientError(reply, `${route.name}: id ${JSON.stringify(odd.slice(0, 20))}`, [404]);
         }
-        const unknown = await send(route.handler, makeRequest("POST", url(route, "unknownId0000000000000"), { raw: validText, headers }), { [route.param]: "unknownId0000000000000" });
+        const unknown = await send(route.handler, makeRequest("POST", url(route, "unknownId0000000000000"), { raw: validText, headers }), {
+          [route.param]: "unknownId0000000000000",
+        });
         expectClientError(unknown, `${route.name}: unknown id`, [404]);
       }
     });
@@ -999,7 +1011,9 @@ describe.each(testDatabaseKinds())("HTTP API on %s", (kind) => {
       for (const [name, handler, param, path] of getters) {
         for (const odd of ["..%2F..%2Fetc", "..", "a".repeat(200), "", "%00", "with space", "ü", "a/b", "unknownId0000000000000"]) {
           const method = name.split(" ")[0]!;
-          const reply = await send(handler, makeRequest(method, path(encodeURIComponent(odd)), { headers: { "x-owner-secret": sweep.secret } }), { [param]: odd });
+          const reply = await send(handler, makeRequest(method, path(encodeURIComponent(odd)), { headers: { "x-owner-secret": sweep.secret } }), {
+            [param]: odd,
+          });
           expectClientError(reply, `${name}: id ${JSON.stringify(odd.slice(0, 20))}`, [404]);
         }
       }

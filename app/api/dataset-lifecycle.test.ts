@@ -22,7 +22,6 @@ import * as datasetsRoute from "./datasets/route";
 import * as sweepRoute from "./sweeps/[id]/route";
 import * as sweepsRoute from "./sweeps/route";
 
-
 function uploadGenerated(seed: number, count = 12) {
   const set = syntheticSet(count, 8, 8, 1, 0, seed);
   const form = new FormData();
@@ -38,7 +37,9 @@ const remove = (sha: string, headers: Record<string, string> = {}) =>
 const blob = (sha: string) => call(blobRoute.GET, new Request(`http://localhost/api/datasets/${sha}/blob`), { id: sha });
 
 function blobFiles(dir: string): string[] {
-  return fs.existsSync(dir) ? (fs.readdirSync(dir, { recursive: true }) as string[]).filter((name) => fs.statSync(path.join(dir, name)).isFile()) : [];
+  return fs.existsSync(dir)
+    ? (fs.readdirSync(dir, { recursive: true }) as string[]).filter((name) => fs.statSync(path.join(dir, name)).isFile())
+    : [];
 }
 
 describe.each(testDatabaseKinds())("stored data on %s", (kind) => {
@@ -84,7 +85,12 @@ describe.each(testDatabaseKinds())("stored data on %s", (kind) => {
       new Request("http://localhost/api/sweeps", {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ config: { generated: { source: "upload", ref: `sha256:${sha}` }, axes: { augmentation: { values: [1] }, mixRatio: { values: [1] }, generatedSize: { values: [12] }, seeds: { values: [0] } } } }),
+        body: JSON.stringify({
+          config: {
+            generated: { source: "upload", ref: `sha256:${sha}` },
+            axes: { augmentation: { values: [1] }, mixRatio: { values: [1] }, generatedSize: { values: [12] }, seeds: { values: [0] } },
+          },
+        }),
       }),
     );
     expect(sweep.status, sweep.text).toBe(201);
@@ -94,7 +100,15 @@ describe.each(testDatabaseKinds())("stored data on %s", (kind) => {
     expect((await blob(sha)).status).toBe(200);
 
     const sweepId = sweep.body.sweep.id as string;
-    expect((await call(sweepRoute.DELETE, new Request(`http://localhost/api/sweeps/${sweepId}`, { method: "DELETE", headers: { "x-owner-secret": sweep.body.ownerSecret } }), { id: sweepId })).status).toBe(200);
+    expect(
+      (
+        await call(
+          sweepRoute.DELETE,
+          new Request(`http://localhost/api/sweeps/${sweepId}`, { method: "DELETE", headers: { "x-owner-secret": sweep.body.ownerSecret } }),
+          { id: sweepId },
+        )
+      ).status,
+    ).toBe(200);
     const deleted = await remove(sha, { cookie });
     expect(deleted.status, deleted.text).toBe(200);
     expect(deleted.headers.getSetCookie().some((line) => line.startsWith(`il_dataset_${sha}=;`))).toBe(true);
@@ -113,7 +127,9 @@ describe.each(testDatabaseKinds())("stored data on %s", (kind) => {
     process.env.BLOB_QUOTA_BYTES = String(used + 100);
     const full = await uploadGenerated(3);
     expect(full.status, full.text).toBe(413);
-    expect(full.body.error).toMatch(/dataset storage is full: \d+ of \d+ bytes used, this set needs \d+; delete unused uploads or raise BLOB_QUOTA_BYTES/);
+    expect(full.body.error).toMatch(
+      /dataset storage is full: \d+ of \d+ bytes used, this set needs \d+; delete unused uploads or raise BLOB_QUOTA_BYTES/,
+    );
     expect(full.body.details).toMatchObject({ quotaBytes: used + 100, usedBytes: used });
     expect((await list()).body.datasets.length).toBe(before);
     expect(blobFiles(blobDir).length).toBe(filesBefore);
@@ -139,7 +155,13 @@ describe.each(testDatabaseKinds())("stored data on %s", (kind) => {
     fs.utimesSync(path.join(blobDir, "ab", `${orphanSha}.bin`), old, old);
     fs.utimesSync(temp, old, old);
     // A worker-registered set (no uploader) that no sweep uses, and an old uploaded file that one does not need.
-    const unbound = await storeGeneratedSet(db, { generatorKey: null, set: syntheticSet(12, 8, 8, 1, 0, 5), name: "lost race", note: "test", deletable: false });
+    const unbound = await storeGeneratedSet(db, {
+      generatorKey: null,
+      set: syntheticSet(12, 8, 8, 1, 0, 5),
+      name: "lost race",
+      note: "test",
+      deletable: false,
+    });
     await db.dataset.update({ where: { sha256: unbound.sha256 }, data: { createdAt: old } });
     const keptFile = blobFiles(blobDir).find((name) => name.includes(keptSha))!;
     fs.utimesSync(path.join(blobDir, keptFile), old, old);

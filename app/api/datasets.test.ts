@@ -30,7 +30,6 @@ import * as trialsRoute from "./sweeps/[id]/trials/route";
 import * as sweepsRoute from "./sweeps/route";
 import * as completeRoute from "./trials/[trialId]/complete/route";
 
-
 function uploadRequest(files: { name: string; bytes: Uint8Array }[], fields: Record<string, string>): Request {
   const form = new FormData();
   for (const [key, value] of Object.entries(fields)) form.append(key, value);
@@ -53,7 +52,12 @@ const generated = syntheticSet(50, 32, 32, 3, 0, 12);
 const npz = writeZip([{ name: "x.npy", data: encodeNpy(generated.images, "|u1", [50, 32, 32, 3]) }]);
 
 const blobDirFiles = (dir: string): string[] =>
-  fs.existsSync(dir) ? fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name) : [];
+  fs.existsSync(dir)
+    ? fs
+        .readdirSync(dir, { recursive: true, withFileTypes: true })
+        .filter((e) => e.isFile())
+        .map((e) => e.name)
+    : [];
 
 describe.each(testDatabaseKinds())("dataset uploads on %s", (kind) => {
   useRouteDatabase(kind);
@@ -131,7 +135,11 @@ describe.each(testDatabaseKinds())("dataset uploads on %s", (kind) => {
       [uploadRequest(idxFiles, { role: "teacher" }), 422, /role/],
       [uploadRequest([], { role: "dataset" }), 422, /no files/],
       [uploadRequest(idxFiles, { role: "dataset", sneaky: "1" }), 422, /sneaky|unrecognized/i],
-      [new Request("http://localhost/api/datasets", { method: "POST", body: "{}", headers: { "content-type": "application/json" } }), 400, /multipart/],
+      [
+        new Request("http://localhost/api/datasets", { method: "POST", body: "{}", headers: { "content-type": "application/json" } }),
+        400,
+        /multipart/,
+      ],
     ];
     for (const [request, status, message] of cases) {
       const reply = await call(datasetsRoute.POST, request);
@@ -183,7 +191,9 @@ describe.each(testDatabaseKinds())("dataset uploads on %s", (kind) => {
   });
 
   it("scores generated data: a reference network per dataset, a quality endpoint, and per-trial columns", async () => {
-    const reference = await call(referenceRoute.GET, new Request("http://localhost/api/datasets/builtin%3Amnist/reference"), { id: "builtin%3Amnist" });
+    const reference = await call(referenceRoute.GET, new Request("http://localhost/api/datasets/builtin%3Amnist/reference"), {
+      id: "builtin%3Amnist",
+    });
     expect(reference.status).toBe(200);
     expect(reference.body.reference.trainAccuracy).toBeGreaterThan(0.8);
     expect(fs.existsSync(path.join(blobDir, "reference", "builtin-mnist-v1.json"))).toBe(true);
@@ -220,14 +230,29 @@ describe.each(testDatabaseKinds())("dataset uploads on %s", (kind) => {
       }),
     );
     const sweepId = created.body.sweep.id;
-    const claim = await call(claimRoute.POST, new Request(`http://localhost/api/sweeps/${sweepId}/claim`, { method: "POST", body: JSON.stringify({ workerId: "w-quality" }), headers: { "content-type": "application/json" } }), { id: sweepId });
+    const claim = await call(
+      claimRoute.POST,
+      new Request(`http://localhost/api/sweeps/${sweepId}/claim`, {
+        method: "POST",
+        body: JSON.stringify({ workerId: "w-quality" }),
+        headers: { "content-type": "application/json" },
+      }),
+      { id: sweepId },
+    );
     const result = {
-      linearProbeAccuracy: 0.9, finalLoss: 1, durationMs: 10, environment: { backend: "cpu" },
+      linearProbeAccuracy: 0.9,
+      finalLoss: 1,
+      durationMs: 10,
+      environment: { backend: "cpu" },
       metrics: { generatedFid: 1.5, generatedPrecision: 0.75, generatedRecall: 0.5 },
     };
     const done = await call(
       completeRoute.POST,
-      new Request(`http://localhost/api/trials/${claim.body.trial.id}/complete`, { method: "POST", body: JSON.stringify({ token: claim.body.lease.token, result }), headers: { "content-type": "application/json" } }),
+      new Request(`http://localhost/api/trials/${claim.body.trial.id}/complete`, {
+        method: "POST",
+        body: JSON.stringify({ token: claim.body.lease.token, result }),
+        headers: { "content-type": "application/json" },
+      }),
       { trialId: claim.body.trial.id },
     );
     expect(done.status).toBe(201);
@@ -244,10 +269,14 @@ describe.each(testDatabaseKinds())("dataset uploads on %s", (kind) => {
 
     // Sets nothing could be trained on are refused, saying why, and nothing is stored.
     const before = (await list()).body.datasets.length;
-    const pixels = await upload([{ name: "pixels.npy", bytes: encodeNpy(syntheticSet(500, 1, 1, 1, 0, 30).images, "|u1", [500, 1, 1]) }], { role: "generated" });
+    const pixels = await upload([{ name: "pixels.npy", bytes: encodeNpy(syntheticSet(500, 1, 1, 1, 0, 30).images, "|u1", [500, 1, 1]) }], {
+      role: "generated",
+    });
     expect(pixels.status).toBe(422);
     expect(pixels.body.details[0]).toMatchObject({ path: "files", expected: "at least 8x8 pixels", received: "1x1 pixels" });
-    const few = await upload([{ name: "few.npy", bytes: encodeNpy(syntheticSet(3, 8, 8, 1, 0, 30).images, "|u1", [3, 8, 8]) }], { role: "generated" });
+    const few = await upload([{ name: "few.npy", bytes: encodeNpy(syntheticSet(3, 8, 8, 1, 0, 30).images, "|u1", [3, 8, 8]) }], {
+      role: "generated",
+    });
     expect(few.status).toBe(422);
     expect(few.body.error).toMatch(/too few images to train on: expected at least 10 images/);
     expect((await list()).body.datasets.length).toBe(before);
@@ -272,9 +301,19 @@ describe.each(testDatabaseKinds())("dataset uploads on %s", (kind) => {
     const big = syntheticSet(1, 65, 65, 1, 0, 32);
     const tooBig = await call(
       generatedRoute.POST,
-      new Request(`http://localhost/api/generated?name=${encodeURIComponent("x\u0000y")}`, { method: "POST", body: encodeDatasetAsset(big) as Uint8Array<ArrayBuffer> }),
+      new Request(`http://localhost/api/generated?name=${encodeURIComponent("x\u0000y")}`, {
+        method: "POST",
+        body: encodeDatasetAsset(big) as Uint8Array<ArrayBuffer>,
+      }),
     );
-    expect((await call(generatedRoute.POST, new Request("http://localhost/api/generated", { method: "POST", body: encodeDatasetAsset(real) as Uint8Array<ArrayBuffer> }))).status).toBe(422); // labelled
+    expect(
+      (
+        await call(
+          generatedRoute.POST,
+          new Request("http://localhost/api/generated", { method: "POST", body: encodeDatasetAsset(real) as Uint8Array<ArrayBuffer> }),
+        )
+      ).status,
+    ).toBe(422); // labelled
     expect(tooBig.status).toBe(422);
     expect(tooBig.body.error).toMatch(/at most 64 pixels/);
 
@@ -283,7 +322,9 @@ describe.each(testDatabaseKinds())("dataset uploads on %s", (kind) => {
       new Request("http://localhost/api/sweeps", {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ config: { generated: { source: "vae" }, axes: { generatedSize: { values: [1000, 400000] }, seeds: { values: [0] } } } }),
+        body: JSON.stringify({
+          config: { generated: { source: "vae" }, axes: { generatedSize: { values: [1000, 400000] }, seeds: { values: [0] } } },
+        }),
       }),
     );
     expect(sweep.status).toBe(422);

@@ -48,8 +48,7 @@ const api = {
   heartbeat: (trialId: string, json: unknown) =>
     send(heartbeatRoute.POST, makeRequest("POST", `/api/trials/${trialId}/heartbeat`, { json }), { trialId }),
   exportSweep: (id: string, query = "") => send(sweepExportRoute.GET, makeRequest("GET", `/api/sweeps/${id}/export${query}`), { id }),
-  exportShare: (shareId: string, query = "") =>
-    send(shareExportRoute.GET, makeRequest("GET", `/api/share/${shareId}/export${query}`), { shareId }),
+  exportShare: (shareId: string, query = "") => send(shareExportRoute.GET, makeRequest("GET", `/api/share/${shareId}/export${query}`), { shareId }),
   importResults: (id: string, json: unknown, headers: Record<string, string> = {}) =>
     send(importRoute.POST, makeRequest("POST", `/api/sweeps/${id}/import`, { json, headers }), { id }),
   importRaw: (id: string, raw: string, headers: Record<string, string> = {}) =>
@@ -517,7 +516,18 @@ describe.each(testDatabaseKinds())("export, import and external results on %s", 
       // The target's export now shows the source's numbers.
       const targetCsv = parseCsvOrThrow((await api.exportSweep(target.id)).text);
       const sourceCsv = parseCsvOrThrow(csv);
-      const metricColumns = ["aug_value", "mix_ratio", "generated_size", "seed", "linear_acc", "knn_acc", "final_loss", "duration_ms", "images_per_sec", "backend"];
+      const metricColumns = [
+        "aug_value",
+        "mix_ratio",
+        "generated_size",
+        "seed",
+        "linear_acc",
+        "knn_acc",
+        "final_loss",
+        "duration_ms",
+        "images_per_sec",
+        "backend",
+      ];
       const pick = (row: Record<string, string>) => metricColumns.map((c) => row[c]);
       expect(targetCsv.rows.filter((r) => r.status === "done").map(pick)).toEqual(sourceCsv.rows.filter((r) => r.status === "done").map(pick));
 
@@ -616,7 +626,9 @@ describe.each(testDatabaseKinds())("export, import and external results on %s", 
       expect(body.alreadyDone).toEqual([]);
       expect(body.skipped).toEqual([]);
       // Every input row is accounted for exactly once.
-      const reported = [body.importedTrials, body.duplicates, body.unmatched, body.invalid, body.alreadyDone, body.skipped].flat().map((e: Json) => e.row);
+      const reported = [body.importedTrials, body.duplicates, body.unmatched, body.invalid, body.alreadyDone, body.skipped]
+        .flat()
+        .map((e: Json) => e.row);
       expect(reported.sort((a: number, b: number) => a - b)).toEqual(rows.map((_, i) => i));
 
       const trials = await dbTrials(sweep.id);
@@ -678,7 +690,11 @@ describe.each(testDatabaseKinds())("export, import and external results on %s", 
       const empty = await post("");
       expectError(empty, "empty text", 422);
       expect(empty.body.details[0]).toMatchObject({ line: 1, message: expect.stringContaining("empty input") });
-      const emptyRows = await api.importResults(sweep.id, { format: "json", rows: [{ augValue: 0, mixRatio: "none", seed: 0 }] }, owner(sweep.secret));
+      const emptyRows = await api.importResults(
+        sweep.id,
+        { format: "json", rows: [{ augValue: 0, mixRatio: "none", seed: 0 }] },
+        owner(sweep.secret),
+      );
       expectError(emptyRows, "json row without accuracy", 422);
       expect(emptyRows.body.details).toEqual([expect.objectContaining({ path: "rows.0.linear_acc", row: 0, field: "linear_acc" })]);
 
@@ -744,11 +760,26 @@ describe.each(testDatabaseKinds())("export, import and external results on %s", 
       expect(accepted.status, accepted.text).toBe(201);
       const trial = (await dbTrials(sweep.id)).find((t) => cellOf(t) === "1|2.5|200|7")!;
       expect(accepted.body).toEqual({ trialId: trial.id, outcome: "accepted" });
-      expect(trial).toMatchObject({ status: "done", linearAcc: 0.66, knnAcc: 0.66 - 0.05, finalLoss: 1.25, durationMs: 1234, imagesPerSec: 250.5, backend: "external", attemptCount: 1 });
+      expect(trial).toMatchObject({
+        status: "done",
+        linearAcc: 0.66,
+        knnAcc: 0.66 - 0.05,
+        finalLoss: 1.25,
+        durationMs: 1234,
+        imagesPerSec: 250.5,
+        backend: "external",
+        attemptCount: 1,
+      });
       const [attempt, ...more] = await dbAttempts(sweep.id);
       expect(more).toEqual([]);
       const expectedResult = trialResultSchema.parse({ ...external().result, environment: { backend: "external" } });
-      expect(attempt).toMatchObject({ id: trial.doneAttemptId, number: 1, status: "done", workerId: "external", resultHash: sha256(canonicalJson(expectedResult)) });
+      expect(attempt).toMatchObject({
+        id: trial.doneAttemptId,
+        number: 1,
+        status: "done",
+        workerId: "external",
+        resultHash: sha256(canonicalJson(expectedResult)),
+      });
       expect(JSON.parse(attempt!.resultJson!)).toEqual(expectedResult);
 
       const duplicate = await api.postResult(sweep.id, external(), { authorization: `Bearer ${sweep.secret}` });
@@ -771,7 +802,12 @@ describe.each(testDatabaseKinds())("export, import and external results on %s", 
       const workerTrial = claim.body.trial;
       const result = resultPayload(0.9);
       expect((await api.complete(workerTrial.id, { token: claim.body.lease.token, result })).status).toBe(201);
-      const axes = { augValue: workerTrial.augValue, mixRatio: workerTrial.mixRatio, generatedSize: workerTrial.generatedSize, seed: workerTrial.seed };
+      const axes = {
+        augValue: workerTrial.augValue,
+        mixRatio: workerTrial.mixRatio,
+        generatedSize: workerTrial.generatedSize,
+        seed: workerTrial.seed,
+      };
       const same = await api.postResult(sweep.id, { ...axes, result }, owner(sweep.secret));
       expect(same.status, same.text).toBe(200);
       expect(same.body).toEqual({ trialId: workerTrial.id, outcome: "duplicate" });
@@ -781,7 +817,12 @@ describe.each(testDatabaseKinds())("export, import and external results on %s", 
       const runningTrial = running.body.trial;
       const taken = await api.postResult(
         sweep.id,
-        { augValue: runningTrial.augValue, mixRatio: runningTrial.mixRatio, seed: runningTrial.seed, result: resultPayload(0.5, { environment: { backend: "pytorch", runtime: "cuda" } }) },
+        {
+          augValue: runningTrial.augValue,
+          mixRatio: runningTrial.mixRatio,
+          seed: runningTrial.seed,
+          result: resultPayload(0.5, { environment: { backend: "pytorch", runtime: "cuda" } }),
+        },
         owner(sweep.secret),
       );
       expect(taken.status, taken.text).toBe(201);

@@ -14,7 +14,7 @@ import { generatorKey } from "@/lib/generator/key";
 import { sweepConfigSchema } from "@/lib/sweep/schema";
 import { testDatabaseKinds } from "@/lib/testing/databases";
 import { useRouteDatabase } from "@/lib/testing/route-database";
-import { type Json, send as call } from "@/lib/testing/routes";
+import { send as call } from "@/lib/testing/routes";
 import { encodeDatasetAsset, parseDatasetAsset, type ImageSet } from "@/lib/train/dataset";
 import * as blobRoute from "./datasets/[id]/blob/route";
 import * as candidateRoute from "./generated/route";
@@ -24,12 +24,14 @@ import * as generatedRoute from "./sweeps/[id]/generated/route";
 import * as sweepsRoute from "./sweeps/route";
 import * as releaseRoute from "./trials/[trialId]/release/route";
 
-
 const jsonPost = (url: string, body: unknown, headers: Record<string, string> = {}) =>
   new Request(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
 
 /** A VAE sweep on the built-in 28x28x1 set whose largest generated-set size is 20. */
-const vaeConfig = { generated: { source: "vae" }, axes: { augmentation: { values: [1] }, mixRatio: { values: [1] }, generatedSize: { values: [20] }, seeds: { values: [0, 1, 2] } } };
+const vaeConfig = {
+  generated: { source: "vae" },
+  axes: { augmentation: { values: [1] }, mixRatio: { values: [1] }, generatedSize: { values: [20] }, seeds: { values: [0, 1, 2] } },
+};
 
 async function createSweep(config: unknown = vaeConfig, extra: Record<string, unknown> = {}) {
   const reply = await call(sweepsRoute.POST, jsonPost("http://localhost/api/sweeps", { config, ...extra }));
@@ -56,7 +58,9 @@ const leaseHeaders = (lease: { trialId: string; token: string }) => ({ "x-trial-
 const bound = (sweepId: string) => call(generatedRoute.GET, new Request(`http://localhost/api/sweeps/${sweepId}/generated`), { id: sweepId });
 
 async function storedImages(sha256: string): Promise<Uint8Array> {
-  const response = await blobRoute.GET(new Request(`http://localhost/api/datasets/${sha256}/blob`), { params: Promise.resolve({ id: sha256 }) } as never);
+  const response = await blobRoute.GET(new Request(`http://localhost/api/datasets/${sha256}/blob`), {
+    params: Promise.resolve({ id: sha256 }),
+  } as never);
   return parseDatasetAsset(await response.arrayBuffer()).images;
 }
 
@@ -120,7 +124,9 @@ describe.each(testDatabaseKinds())("generated sets on %s", (kind) => {
     expect(view.body.sweep.generatedRef).toBe(`sha256:${a.body.dataset.sha256}`);
 
     // A lease that has ended proves nothing any more.
-    const released = await call(releaseRoute.POST, jsonPost(`http://localhost/api/trials/${lease2.trialId}/release`, { token: lease2.token }), { trialId: lease2.trialId });
+    const released = await call(releaseRoute.POST, jsonPost(`http://localhost/api/trials/${lease2.trialId}/release`, { token: lease2.token }), {
+      trialId: lease2.trialId,
+    });
     expect(released.status, released.text).toBe(200);
     expect((await register(sweepId, syntheticSet(20, 28, 28, 1, 0, 3), leaseHeaders(lease2))).status).toBe(403);
   });
@@ -148,7 +154,10 @@ describe.each(testDatabaseKinds())("generated sets on %s", (kind) => {
     // The builder's preview: stored bound to nothing, then named by the sweep it was made for.
     const key = generatorKey(sweepConfigSchema.parse(vaeConfig));
     const candidate = (set: ImageSet, query = `key=${key}&name=preview`) =>
-      call(candidateRoute.POST, new Request(`http://localhost/api/generated?${query}`, { method: "POST", body: encodeDatasetAsset(set) as Uint8Array<ArrayBuffer> }));
+      call(
+        candidateRoute.POST,
+        new Request(`http://localhost/api/generated?${query}`, { method: "POST", body: encodeDatasetAsset(set) as Uint8Array<ArrayBuffer> }),
+      );
     const preview = await candidate(syntheticSet(20, 28, 28, 1, 0, 9));
     expect(preview.status, preview.text).toBe(201);
     expect((await candidate(syntheticSet(20, 28, 28, 1, 0, 9))).status).toBe(200); // the same bytes again

@@ -41,7 +41,10 @@ export async function seedSweep(request: APIRequestContext, name: string, option
   const toFinish = sweep.trialCount - (options.leaveQueued ?? 0);
   for (let i = 0; i < toFinish; i++) {
     const claim = await request.post(`/api/sweeps/${sweep.id}/claim`, { data: { workerId: "seed-worker" } });
-    const { trial, lease } = (await claim.json()) as { trial: { id: string; augValue: number; mixRatio: number | "none"; seed: number }; lease: { token: string } };
+    const { trial, lease } = (await claim.json()) as {
+      trial: { id: string; augValue: number; mixRatio: number | "none"; seed: number };
+      lease: { token: string };
+    };
     const accuracy = seededAccuracy(trial.augValue, trial.mixRatio, trial.seed);
     const done = await request.post(`/api/trials/${trial.id}/complete`, {
       data: {
@@ -50,7 +53,11 @@ export async function seedSweep(request: APIRequestContext, name: string, option
           linearProbeAccuracy: accuracy,
           knnAccuracy: accuracy - 0.02,
           finalLoss: 3 - accuracy,
-          lossCurve: [[0, 5], [50, 4], [99, 3 - accuracy]],
+          lossCurve: [
+            [0, 5],
+            [50, 4],
+            [99, 3 - accuracy],
+          ],
           durationMs: 30_000 + 1000 * trial.seed,
           imagesPerSecond: 400,
           environment: { backend: "webgpu", adapter: "seeded" },

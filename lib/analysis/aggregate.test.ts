@@ -42,8 +42,7 @@ describe("aggregateCells", () => {
 
   it("applies the chosen aggregation but keeps the interval of the mean", () => {
     const trials = [0.8, 0.9, 0.85, 0.7].map((linearAcc, seed) => makeTrial({ seed, linearAcc }));
-    const byAggregation = (aggregation: "mean" | "median" | "max" | "min") =>
-      aggregateCells(trials, { aggregation })[0]!.metrics.linearAcc;
+    const byAggregation = (aggregation: "mean" | "median" | "max" | "min") => aggregateCells(trials, { aggregation })[0]!.metrics.linearAcc;
     expect(byAggregation("mean").value).toBeCloseTo(0.8125, 12);
     expect(byAggregation("median").value).toBeCloseTo(0.825, 12);
     expect(byAggregation("max").value).toBe(0.9);
@@ -103,10 +102,7 @@ describe("baseline", () => {
   });
 
   it("prefers the 'none' cell with the most finished trials and is null without one", () => {
-    const cells = aggregateCells([
-      makeTrial({ generatedSize: 100, status: "queued" }),
-      makeTrial({ generatedSize: 500 }),
-    ]);
+    const cells = aggregateCells([makeTrial({ generatedSize: 100, status: "queued" }), makeTrial({ generatedSize: 500 })]);
     expect(defaultBaselineKey(cells, "strength")).toBe("aug=1|mix=none|gen=500");
     expect(defaultBaselineKey(cells, "strength", 100)).toBe("aug=1|mix=none|gen=100");
     expect(defaultBaselineKey(aggregateCells([makeTrial({ mixRatio: 1 })]), "strength")).toBeNull();

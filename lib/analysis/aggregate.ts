@@ -152,14 +152,8 @@ export function aggregateCells(trials: readonly TrialView[], options: AggregateO
  * the smallest size. `generatedSize` restricts the choice to one size.
  * Null when the sweep has no "none" cell.
  */
-export function defaultBaselineKey(
-  cells: readonly CellSummary[],
-  augKnob: AugKnob,
-  generatedSize?: number,
-): string | null {
-  const candidates = cells.filter(
-    (c) => c.mixRatio === "none" && (generatedSize === undefined || c.generatedSize === generatedSize),
-  );
+export function defaultBaselineKey(cells: readonly CellSummary[], augKnob: AugKnob, generatedSize?: number): string | null {
+  const candidates = cells.filter((c) => c.mixRatio === "none" && (generatedSize === undefined || c.generatedSize === generatedSize));
   const augValue = nearestAxisValue(
     candidates.map((c) => c.augValue),
     KNOB_ANALYSIS[augKnob].defaultValue,
@@ -184,9 +178,7 @@ export interface CellDifference extends CellCoordinates {
   metrics: Record<MetricKey, MetricDifference>;
 }
 
-export type BaselineDifferenceResult =
-  | { ok: true; baseline: CellSummary; rows: CellDifference[] }
-  | { ok: false; reason: string };
+export type BaselineDifferenceResult = { ok: true; baseline: CellSummary; rows: CellDifference[] } | { ok: false; reason: string };
 
 /**
  * Every cell relative to one baseline cell. Both an unpaired difference of

@@ -15,9 +15,7 @@ const truth = (x: number) => 0.85 - 0.2 * (x - TRUE_OPTIMUM) ** 2;
  */
 function syntheticLine(rng: Rng, seeds: number, noise: number, seedEffect: number): SeedValue[][] {
   const offsets = Array.from({ length: seeds }, () => seedEffect * randomNormal(rng));
-  return AUG.map((x) =>
-    offsets.map((offset, seed) => ({ seed, value: truth(x) + offset + noise * randomNormal(rng) })),
-  );
+  return AUG.map((x) => offsets.map((offset, seed) => ({ seed, value: truth(x) + offset + noise * randomNormal(rng) })));
 }
 
 function input(samples: SeedValue[][], overrides: Partial<ArgmaxBootstrapInput> = {}): ArgmaxBootstrapInput {
@@ -59,9 +57,15 @@ describe("bootstrapArgmax", () => {
 
   it("skips values without results and needs two values with results", () => {
     const samples: SeedValue[][] = AUG.map(() => []);
-    samples[1] = [{ seed: 0, value: 0.5 }, { seed: 1, value: 0.6 }];
+    samples[1] = [
+      { seed: 0, value: 0.5 },
+      { seed: 1, value: 0.6 },
+    ];
     expect(bootstrapArgmax(input(samples))).toBeNull();
-    samples[4] = [{ seed: 0, value: 0.7 }, { seed: 1, value: 0.8 }];
+    samples[4] = [
+      { seed: 0, value: 0.7 },
+      { seed: 1, value: 0.8 },
+    ];
     const result = bootstrapArgmax(input(samples))!;
     expect(result.estimate).toBe(1);
     expect(result.distribution.map((d) => d.augValue)).toEqual([0.25, 1]);

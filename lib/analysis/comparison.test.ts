@@ -69,9 +69,7 @@ describe("adainfComparison", () => {
 
   it("refuses to stand a distant value in for the recipe, but accepts a near one", () => {
     const far = [...cell(1, "none", [0.8, 0.81]), ...cell(0.25, 10, [0.8, 0.81]), ...cell(1, 10, [0.8, 0.81])];
-    expect(reason(adainfComparison(far, "strength").rows, "adainf")).toBe(
-      "no strength within ±0.05 of 0.5 at N=10 (swept: 0.25, 1)",
-    );
+    expect(reason(adainfComparison(far, "strength").rows, "adainf")).toBe("no strength within ±0.05 of 0.5 at N=10 (swept: 0.25, 1)");
     const near = [...cell(1, "none", [0.8, 0.81]), ...cell(0.48, 10, [0.82, 0.84])];
     const adainf = available(adainfComparison(near, "strength").rows, "adainf");
     expect(adainf.augValue).toBe(0.48);
@@ -85,9 +83,7 @@ describe("adainfComparison", () => {
       makeTrial({ augValue: 1, mixRatio: 1, seed: 0, status: "queued" }),
       makeTrial({ augValue: 1, mixRatio: 1, seed: 1, status: "failed" }),
     ];
-    expect(reason(adainfComparison(trials, "strength").rows, "vanilla")).toBe(
-      "no finished trials yet at N=1, strength 1 (1 queued, 1 failed)",
-    );
+    expect(reason(adainfComparison(trials, "strength").rows, "vanilla")).toBe("no finished trials yet at N=1, strength 1 (1 queued, 1 failed)");
   });
 
   it("leaves differences empty when the no-inflation row is missing", () => {

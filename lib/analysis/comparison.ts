@@ -83,7 +83,10 @@ function describeCounts(counts: CellStatusCounts): string {
 }
 
 function listValues(values: readonly number[]): string {
-  return [...new Set(values)].sort((a, b) => a - b).map(formatAxisValue).join(", ");
+  return [...new Set(values)]
+    .sort((a, b) => a - b)
+    .map(formatAxisValue)
+    .join(", ");
 }
 
 /** Finds the cell of a recipe, or says precisely what is missing. */
@@ -150,11 +153,7 @@ function locateBest(cells: readonly CellSummary[], metric: MetricKey): CellSumma
  * rather than being silently substituted by a distant cell.
  * Trials of another knob than `augKnob` are ignored.
  */
-export function adainfComparison(
-  trials: readonly TrialView[],
-  augKnob: AugKnob,
-  options: ComparisonOptions = {},
-): AdainfComparison {
+export function adainfComparison(trials: readonly TrialView[], augKnob: AugKnob, options: ComparisonOptions = {}): AdainfComparison {
   const metric = options.metric ?? "linearAcc";
   const tolerance = options.tolerance ?? DEFAULT_RECIPE_TOLERANCE;
   const confidence = options.confidence ?? DEFAULT_CONFIDENCE;
@@ -175,14 +174,11 @@ export function adainfComparison(
     target: number | null;
     found: { cell: CellSummary } | { reason: string };
   }[] = recipes.map((recipe) => ({
-      id: recipe.id,
-      label: recipe.label,
-      target: recipe.augValue,
-      found:
-        generatedSize === null
-          ? { reason: "the sweep has no trials" }
-          : locateRecipe(cells, recipe, augKnob, generatedSize, tolerance, metric),
-    }));
+    id: recipe.id,
+    label: recipe.label,
+    target: recipe.augValue,
+    found: generatedSize === null ? { reason: "the sweep has no trials" } : locateRecipe(cells, recipe, augKnob, generatedSize, tolerance, metric),
+  }));
   const best = locateBest(cells, metric);
   located.push({
     id: "best",

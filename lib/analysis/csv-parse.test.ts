@@ -52,9 +52,7 @@ describe("parseResultsCsv", () => {
   });
 
   it("points past a multi-line quoted field for a short row", () => {
-    expect(errorsOf(parseResultsCsv('a,b,c\n1,"x\nyz"\n'))).toEqual([
-      { line: 3, column: 4, message: "row has 2 fields; the header has 3" },
-    ]);
+    expect(errorsOf(parseResultsCsv('a,b,c\n1,"x\nyz"\n'))).toEqual([{ line: 3, column: 4, message: "row has 2 fields; the header has 3" }]);
   });
 
   it("rejects stray quotes and characters after a closing quote", () => {
@@ -69,9 +67,7 @@ describe("parseResultsCsv", () => {
 
   it("rejects an empty input and bad headers", () => {
     expect(errorsOf(parseResultsCsv(""))).toEqual([{ line: 1, column: 1, message: "empty input: expected a header row" }]);
-    expect(errorsOf(parseResultsCsv("a,b,a\n1,2,3\n"))).toEqual([
-      { line: 1, column: 5, message: 'duplicate column name "a" (also field 1)' },
-    ]);
+    expect(errorsOf(parseResultsCsv("a,b,a\n1,2,3\n"))).toEqual([{ line: 1, column: 5, message: 'duplicate column name "a" (also field 1)' }]);
     expect(errorsOf(parseResultsCsv("a,,c\n1,2,3\n"))[0]!.message).toBe("header field 2 is empty");
   });
 });

@@ -26,9 +26,7 @@ export interface CsvRecord {
   endColumn: number;
 }
 
-export type CsvParseResult =
-  | { ok: true; header: string[]; rows: Record<string, string>[]; rowLines: number[] }
-  | { ok: false; errors: CsvError[] };
+export type CsvParseResult = { ok: true; header: string[]; rows: Record<string, string>[]; rowLines: number[] } | { ok: false; errors: CsvError[] };
 
 export type CsvRecordsResult = { ok: true; records: CsvRecord[] } | { ok: false; errors: CsvError[] };
 
@@ -164,9 +162,7 @@ export function parseResultsCsv(text: string, options: { maxErrors?: number } = 
             : { line: record.endLine, column: record.endColumn };
         errors.push({
           ...at,
-          message: blank
-            ? `blank line (expected ${header.length} fields)`
-            : `row has ${count} fields; the header has ${header.length}`,
+          message: blank ? `blank line (expected ${header.length} fields)` : `row has ${count} fields; the header has ${header.length}`,
         });
       }
       continue;

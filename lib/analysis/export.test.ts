@@ -31,7 +31,7 @@ describe("csvField", () => {
   });
 
   it("neutralises text a spreadsheet would run as a formula, leaving ids and numbers alone", () => {
-    expect(csvField("=HYPERLINK(\"http://x\",\"y\")")).toBe('"\'=HYPERLINK(""http://x"",""y"")"');
+    expect(csvField('=HYPERLINK("http://x","y")')).toBe('"\'=HYPERLINK(""http://x"",""y"")"');
     expect(csvField("+cmd|' /C calc'!A0")).toBe("'+cmd|' /C calc'!A0");
     expect(csvField("@SUM(A1)")).toBe("'@SUM(A1)");
     expect(csvField("-2+3")).toBe("'-2+3");

@@ -68,10 +68,7 @@ describe("sweepFindings: the optimum shift", () => {
   it("says not distinguishable, with no direction, when noise swamps a small shift", () => {
     // A real shift (1 to 0.5) on a nearly flat top (curvature 0.01) under noise 0.01: the
     // estimates differ, but the bootstrap argmax wanders over most of the grid on both lines.
-    const findings = sweepFindings(
-      simulate({ peaks: { none: 1, "1": 0.75, "10": 0.5 }, curvature: 0.01, noise: 0.01, seed: 1 }),
-      "strength",
-    );
+    const findings = sweepFindings(simulate({ peaks: { none: 1, "1": 0.75, "10": 0.5 }, curvature: 0.01, noise: 0.01, seed: 1 }), "strength");
     const [first, , last] = findings.optimumShift.lines;
     expect(first!.estimate).not.toBe(last!.estimate);
     expect(findings.optimumShift.verdict).toBe("not-distinguishable");

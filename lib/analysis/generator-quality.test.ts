@@ -36,7 +36,14 @@ function simulate(options: {
         const means = options.means(degradation);
         for (const mixRatio of mixes.filter((m) => m !== "none")) {
           trials.push(
-            makeTrial({ augValue, mixRatio, degradation, seed, linearAcc: noisy(means[String(mixRatio)]!), generatedFid: FID(degradation) + 0.02 * seed }),
+            makeTrial({
+              augValue,
+              mixRatio,
+              degradation,
+              seed,
+              linearAcc: noisy(means[String(mixRatio)]!),
+              generatedFid: FID(degradation) + 0.02 * seed,
+            }),
           );
         }
       }
@@ -88,7 +95,9 @@ describe("the best mix ratio against generator quality", () => {
     const trials = simulate({ means: (d) => (d === 0 ? { 1: 0.85, 3: 0.86, 10: 0.87 } : { 1: 0.93, 3: 0.9, 10: 0.89 }), none: 0.88 });
     const analysis = bestMixByQuality(trials, { metric: "linearAcc" });
     expect(analysis.rows.map((row) => row.best!.estimate)).toEqual(["none", 1, 1]);
-    expect(describeQualityShift(analysis)).toMatch(/^The best mix ratio moves from none at FID 0\.39, N=1 at FID 12\.39: a worse generator calls for less weight on real data/);
+    expect(describeQualityShift(analysis)).toMatch(
+      /^The best mix ratio moves from none at FID 0\.39, N=1 at FID 12\.39: a worse generator calls for less weight on real data/,
+    );
   });
 
   it("says not distinguishable, with no direction, when nothing differs", () => {
@@ -99,7 +108,12 @@ describe("the best mix ratio against generator quality", () => {
   });
 
   it("names no direction on fewer than 3 seeds, however separate the intervals look", () => {
-    const trials = simulate({ means: (d) => (d === 0 ? { 1: 0.95, 3: 0.9, 10: 0.9 } : { 1: 0.8, 3: 0.8, 10: 0.8 }), none: 0.9, seeds: 2, noise: 0.0001 });
+    const trials = simulate({
+      means: (d) => (d === 0 ? { 1: 0.95, 3: 0.9, 10: 0.9 } : { 1: 0.8, 3: 0.8, 10: 0.8 }),
+      none: 0.9,
+      seeds: 2,
+      noise: 0.0001,
+    });
     const sentence = describeQualityShift(bestMixByQuality(trials, { metric: "linearAcc" }));
     expect(sentence).toMatch(/^Not distinguishable: .*rest on fewer than 3 seeds/);
   });
@@ -117,7 +131,11 @@ describe("the best mix ratio against generator quality", () => {
 
   it("waits for data: no rows without degradations, no best without results", () => {
     expect(bestMixByQuality([makeTrial({ mixRatio: 1 })], { metric: "linearAcc" }).rows).toEqual([]);
-    const queued = simulate({ means: () => ({ 1: 0.9, 3: 0.9, 10: 0.9 }), none: 0.9, seeds: 1 }).map((t) => ({ ...t, status: "queued" as const, linearAcc: null }));
+    const queued = simulate({ means: () => ({ 1: 0.9, 3: 0.9, 10: 0.9 }), none: 0.9, seeds: 1 }).map((t) => ({
+      ...t,
+      status: "queued" as const,
+      linearAcc: null,
+    }));
     const analysis = bestMixByQuality(queued, { metric: "linearAcc" });
     expect(analysis.rows.every((row) => row.best === null && row.fid === null)).toBe(true);
     expect(describeQualityShift(analysis)).toMatch(/^Not enough finished trials yet/);

@@ -168,7 +168,12 @@ export function bestMixByQuality(trials: readonly TrialView[], options: Generato
       seed: (options.seed ?? DEFAULT_BOOTSTRAP_SEED) + rowIndex * 104_729,
       confidence,
     });
-    const best = optimum ? toBestMix(optimum, present.map((p) => p.mixRatio)) : null;
+    const best = optimum
+      ? toBestMix(
+          optimum,
+          present.map((p) => p.mixRatio),
+        )
+      : null;
     if (best) {
       // Report positions on the full axis, not on the present subset.
       const full = (mix: MixRatio) => mixRatios.indexOf(mix);

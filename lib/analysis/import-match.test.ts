@@ -57,13 +57,7 @@ describe("matchImportedResults", () => {
 
   it("explains which axis value has no trial", () => {
     const report = matchImportedResults(
-      [
-        row({ augValue: 0.3 }),
-        row({ mixRatio: 2 }),
-        row({ generatedSize: 10 }),
-        row({ seed: 7 }),
-        row({ mixRatio: "none", seed: 1 }),
-      ],
+      [row({ augValue: 0.3 }), row({ mixRatio: 2 }), row({ generatedSize: 10 }), row({ seed: 7 }), row({ mixRatio: "none", seed: 1 })],
       trials,
     );
     expect(report.unmatched.map((u) => [u.rowIndex, u.code, u.reason])).toEqual([
@@ -76,16 +70,16 @@ describe("matchImportedResults", () => {
   });
 
   it("rejects invalid numbers, including percentages given as accuracies", () => {
-    const report = matchImportedResults(
-      [row({ linearAcc: 91.3 }), row({ linearAcc: Number.NaN }), row({ seed: 0.5 }), row({ knnAcc: 2 })],
-      trials,
-    );
+    const report = matchImportedResults([row({ linearAcc: 91.3 }), row({ linearAcc: Number.NaN }), row({ seed: 0.5 }), row({ knnAcc: 2 })], trials);
     expect(report.unmatched.map((u) => u.code)).toEqual(["invalid", "invalid", "invalid", "invalid"]);
     expect(report.unmatched[0]!.reason).toMatch(/looks like a percentage/);
   });
 
   it("rejects images per second that are negative or not finite", () => {
-    const report = matchImportedResults([row({ imagesPerSec: Number.POSITIVE_INFINITY }), row({ imagesPerSec: -1 }), row({ imagesPerSec: 0 })], trials);
+    const report = matchImportedResults(
+      [row({ imagesPerSec: Number.POSITIVE_INFINITY }), row({ imagesPerSec: -1 }), row({ imagesPerSec: 0 })],
+      trials,
+    );
     expect(report.unmatched.map((u) => [u.rowIndex, u.code, u.reason])).toEqual([
       [0, "invalid", "images per second must be a finite number >= 0"],
       [1, "invalid", "images per second must be a finite number >= 0"],
@@ -145,6 +139,8 @@ describe("matchImportedResults", () => {
       [2, "noSuchTrial", "degradation 0.25 is not in this sweep (swept: 0, 0.5)"],
       [4, "invalid", "degradation is not a finite number"],
     ]);
-    expect(matchImportedResults([row({ degradation: 0.5 })], trials).unmatched[0]!.reason).toBe("degradation 0.5 given, but this sweep has no degradation axis");
+    expect(matchImportedResults([row({ degradation: 0.5 })], trials).unmatched[0]!.reason).toBe(
+      "degradation 0.5 given, but this sweep has no degradation axis",
+    );
   });
 });

@@ -156,10 +156,7 @@ function sameNumbers(a: ExternalResultRow, b: ExternalResultRow): boolean {
  * result measured by the app and one pasted in are not interchangeable
  * without the user saying so.
  */
-export function matchImportedResults<R extends ExternalResultRow>(
-  rows: readonly R[],
-  trials: readonly TrialView[],
-): ImportMatchReport<R> {
+export function matchImportedResults<R extends ExternalResultRow>(rows: readonly R[], trials: readonly TrialView[]): ImportMatchReport<R> {
   const report: ImportMatchReport<R> = { matched: [], alreadyDone: [], unmatched: [], duplicates: [] };
   const claimedBy = new Map<string, number>();
   const hasDegradationAxis = trials.some((t) => t.degradation !== null);
@@ -171,7 +168,12 @@ export function matchImportedResults<R extends ExternalResultRow>(
       return;
     }
     if (row.degradation !== undefined && row.mixRatio !== "none" && !hasDegradationAxis) {
-      report.unmatched.push({ rowIndex, row, code: "noSuchTrial", reason: `degradation ${row.degradation} given, but this sweep has no degradation axis` });
+      report.unmatched.push({
+        rowIndex,
+        row,
+        code: "noSuchTrial",
+        reason: `degradation ${row.degradation} given, but this sweep has no degradation axis`,
+      });
       return;
     }
     const candidates = trials.filter(

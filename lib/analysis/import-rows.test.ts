@@ -48,7 +48,7 @@ describe("resultRowsFromRecords", () => {
   });
 
   it("names the line and column of a bad value", () => {
-    const result = rowsFrom("aug_value,mix_ratio,seed,linear_acc,knn_acc\n0.5,10,0,\"0,8\",\n0.5,ten,1,0.8,\n0.5,10,,0.8,91%\n");
+    const result = rowsFrom('aug_value,mix_ratio,seed,linear_acc,knn_acc\n0.5,10,0,"0,8",\n0.5,ten,1,0.8,\n0.5,10,,0.8,91%\n');
     expect(result.errors).toEqual([
       { line: 2, column: "linear_acc", message: 'linear_acc "0,8" is not a number' },
       { line: 3, column: "mix_ratio", message: 'mix_ratio "ten" is neither "none" nor a number' },

@@ -1,10 +1,4 @@
-export {
-  KNOB_ANALYSIS,
-  augmentationDirection,
-  formatAxisValue,
-  nearestAxisValue,
-  type KnobAnalysisInfo,
-} from "./knobs";
+export { KNOB_ANALYSIS, augmentationDirection, formatAxisValue, nearestAxisValue, type KnobAnalysisInfo } from "./knobs";
 export {
   AGGREGATIONS,
   AGGREGATION_LABELS,
@@ -80,14 +74,7 @@ export {
   type TrialCsvColumn,
   type TrialCsvExtra,
 } from "./export";
-export {
-  parseCsvRecords,
-  parseResultsCsv,
-  type CsvError,
-  type CsvParseResult,
-  type CsvRecord,
-  type CsvRecordsResult,
-} from "./csv-parse";
+export { parseCsvRecords, parseResultsCsv, type CsvError, type CsvParseResult, type CsvRecord, type CsvRecordsResult } from "./csv-parse";
 export {
   axisValuesEqual,
   matchImportedResults,

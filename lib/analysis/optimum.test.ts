@@ -86,10 +86,7 @@ describe("describeOptimumShift", () => {
 
   it("names no direction when the intervals overlap", () => {
     // Seed 0 and seed 1 disagree about the peak on both lines.
-    const { lines } = analyse([
-      ...line("none", { 0.5: [0.8, 0.9], 1: [0.86, 0.85] }),
-      ...line(10, { 0.5: [0.86, 0.85], 1: [0.8, 0.9] }),
-    ]);
+    const { lines } = analyse([...line("none", { 0.5: [0.8, 0.9], 1: [0.86, 0.85] }), ...line(10, { 0.5: [0.86, 0.85], 1: [0.8, 0.9] })]);
     expect(lines[0]!.optimum!.ci).toEqual({ lo: 0.5, hi: 1 });
     expect(describeOptimumShift(lines, "strength")).toBe(
       "Not distinguishable: the best strength is 1 at N = none and 0.5 at N = 10, but the intervals overlap " +
@@ -98,10 +95,7 @@ describe("describeOptimumShift", () => {
   });
 
   it("names no direction from two seeds, even when their intervals do not overlap", () => {
-    const { lines } = analyse([
-      ...line("none", { 0.5: [0.8, 0.81], 1: [0.9, 0.91] }),
-      ...line(10, { 0.5: [0.9, 0.91], 1: [0.8, 0.81] }),
-    ]);
+    const { lines } = analyse([...line("none", { 0.5: [0.8, 0.81], 1: [0.9, 0.91] }), ...line(10, { 0.5: [0.9, 0.91], 1: [0.8, 0.81] })]);
     expect(lines[0]!.optimum!.ci).toEqual({ lo: 1, hi: 1 });
     expect(describeOptimumShift(lines, "strength")).toBe(
       "Not distinguishable yet: the best strength is 1 at N = none and 0.5 at N = 10; the intervals do not overlap " +
@@ -116,9 +110,7 @@ describe("describeOptimumShift", () => {
       makeTrial({ augValue: 1, mixRatio: 10, status: "running" }),
     ]);
     expect(describeOptimumShift(lines, "strength")).toBe(NOT_ENOUGH_DATA_SENTENCE);
-    expect(NOT_ENOUGH_DATA_SENTENCE).toBe(
-      "Not enough finished trials yet (need at least 2 augmentation values with results per mix ratio).",
-    );
+    expect(NOT_ENOUGH_DATA_SENTENCE).toBe("Not enough finished trials yet (need at least 2 augmentation values with results per mix ratio).");
     expect(describeOptimumShift([], "strength")).toBe(NOT_ENOUGH_DATA_SENTENCE);
   });
 

@@ -3,8 +3,7 @@ import type { ArgmaxBootstrap } from "./bootstrap";
 import { KNOB_ANALYSIS, augmentationDirection, capitalize, formatAxisValue, formatMixValue } from "./knobs";
 import type { OptimumLine } from "./optimum";
 
-export const NOT_ENOUGH_DATA_SENTENCE =
-  "Not enough finished trials yet (need at least 2 augmentation values with results per mix ratio).";
+export const NOT_ENOUGH_DATA_SENTENCE = "Not enough finished trials yet (need at least 2 augmentation values with results per mix ratio).";
 
 function formatCi(optimum: ArgmaxBootstrap): string {
   if (!optimum.ci) return "no interval yet";
@@ -97,8 +96,7 @@ export function describeOptimumShift(lines: readonly OptimumLine[], augKnob: Aug
   // Overlapping intervals (or none at all) say nothing about the direction, so the sentence names
   // the two estimates side by side and no direction.
   const estimatesClause =
-    `the best ${knob} is ${formatAxisValue(first.estimate)} at N = ${firstMix} and ` +
-    `${formatAxisValue(last.estimate)} at N = ${lastMix}`;
+    `the best ${knob} is ${formatAxisValue(first.estimate)} at N = ${firstMix} and ` + `${formatAxisValue(last.estimate)} at N = ${lastMix}`;
   if (evidence === "overlap") {
     return (
       `Not distinguishable: ${estimatesClause}, but the intervals overlap ` +

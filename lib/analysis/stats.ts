@@ -104,11 +104,7 @@ export interface PairedDifference {
  * interval is much tighter than one from two independent means. Null when no
  * seed is shared.
  */
-export function pairedDifference(
-  a: readonly SeedValue[],
-  b: readonly SeedValue[],
-  confidence = DEFAULT_CONFIDENCE,
-): PairedDifference | null {
+export function pairedDifference(a: readonly SeedValue[], b: readonly SeedValue[], confidence = DEFAULT_CONFIDENCE): PairedDifference | null {
   const aBySeed = valuesBySeed(a);
   const bBySeed = valuesBySeed(b);
   const seeds: number[] = [];

@@ -4,14 +4,24 @@ import { DEFAULT_VIEW, parseViewState, viewStateToQuery } from "./view-state";
 
 describe("view state in the URL", () => {
   it("round-trips every field", () => {
-    const state = { metric: "knnAcc", agg: "median", scale: "diverging", baseline: "aug=1|mix=none|gen=5000", cell: "aug=0.5|mix=10|gen=5000", gen: 5000, deg: null } as const;
+    const state = {
+      metric: "knnAcc",
+      agg: "median",
+      scale: "diverging",
+      baseline: "aug=1|mix=none|gen=5000",
+      cell: "aug=0.5|mix=10|gen=5000",
+      gen: 5000,
+      deg: null,
+    } as const;
     expect(parseViewState(new URLSearchParams(viewStateToQuery(state)))).toEqual(state);
     const degraded = { ...state, cell: "aug=0.5|mix=10|gen=5000|deg=0.5", deg: 0.5 } as const;
     expect(parseViewState(new URLSearchParams(viewStateToQuery(degraded)))).toEqual(degraded);
   });
 
   it("falls back to defaults for invalid values instead of failing", () => {
-    expect(parseViewState({ metric: "bogus", agg: "sum", scale: "rainbow", baseline: "x", cell: "<script>", gen: "-4", deg: "2" })).toEqual(DEFAULT_VIEW);
+    expect(parseViewState({ metric: "bogus", agg: "sum", scale: "rainbow", baseline: "x", cell: "<script>", gen: "-4", deg: "2" })).toEqual(
+      DEFAULT_VIEW,
+    );
     expect(parseViewState({ metric: ["finalLoss", "knnAcc"] }).metric).toBe("finalLoss");
   });
 

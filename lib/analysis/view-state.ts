@@ -26,7 +26,11 @@ export interface ViewState {
 
 export const DEFAULT_VIEW: ViewState = { metric: "linearAcc", agg: "mean", scale: "sequential", baseline: null, cell: null, gen: null, deg: null };
 
-const cellKey = z.string().min(1).max(200).regex(/^aug=[^|]+\|mix=[^|]+\|gen=\d+(\|deg=[^|]+)?$/);
+const cellKey = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^aug=[^|]+\|mix=[^|]+\|gen=\d+(\|deg=[^|]+)?$/);
 const first = (value: unknown) => (Array.isArray(value) ? value[0] : value);
 
 const viewSchema = z.object({

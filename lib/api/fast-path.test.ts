@@ -37,7 +37,10 @@ const result = (accuracy: number) => ({
   linearProbeAccuracy: accuracy,
   knnAccuracy: accuracy,
   finalLoss: 1,
-  lossCurve: [[0, 2], [1, 1]],
+  lossCurve: [
+    [0, 2],
+    [1, 1],
+  ],
   durationMs: 10,
   imagesPerSecond: 100,
   environment: { backend: "cpu" },
@@ -65,22 +68,30 @@ describe.each(testDatabaseKinds())("lease fast path on %s", (kind) => {
     await new Promise((resolve) => server.close(resolve));
   });
 
-  function call(path: string, body: string | Buffer, headers: Record<string, string> = { "content-type": "application/json" }, method = "POST"): Promise<Reply> {
+  function call(
+    path: string,
+    body: string | Buffer,
+    headers: Record<string, string> = { "content-type": "application/json" },
+    method = "POST",
+  ): Promise<Reply> {
     return new Promise((resolve, reject) => {
-      const request = http.request({ agent, host: "127.0.0.1", port, path, method, headers: { ...headers, "content-length": Buffer.byteLength(body) } }, (response) => {
-        const chunks: Buffer[] = [];
-        response.on("data", (chunk: Buffer) => chunks.push(chunk));
-        response.on("end", () => {
-          const text = Buffer.concat(chunks).toString("utf8");
-          let parsed: Json = text;
-          try {
-            parsed = JSON.parse(text);
-          } catch {
-            // not JSON: kept as text
-          }
-          resolve({ status: response.statusCode!, body: parsed, headers: response.headers });
-        });
-      });
+      const request = http.request(
+        { agent, host: "127.0.0.1", port, path, method, headers: { ...headers, "content-length": Buffer.byteLength(body) } },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on("data", (chunk: Buffer) => chunks.push(chunk));
+          response.on("end", () => {
+            const text = Buffer.concat(chunks).toString("utf8");
+            let parsed: Json = text;
+            try {
+              parsed = JSON.parse(text);
+            } catch {
+              // not JSON: kept as text
+            }
+            resolve({ status: response.statusCode!, body: parsed, headers: response.headers });
+          });
+        },
+      );
       request.on("error", reject);
       request.end(body);
     });
@@ -119,7 +130,10 @@ describe.each(testDatabaseKinds())("lease fast path on %s", (kind) => {
 
     const done = await call(`/api/trials/${id}/complete`, JSON.stringify({ token, result: result(0.8) }));
     expect(done).toMatchObject({ status: 201, body: { outcome: "accepted" } });
-    expect(await call(`/api/trials/${id}/complete`, JSON.stringify({ token, result: result(0.8) }))).toMatchObject({ status: 200, body: { outcome: "duplicate" } });
+    expect(await call(`/api/trials/${id}/complete`, JSON.stringify({ token, result: result(0.8) }))).toMatchObject({
+      status: 200,
+      body: { outcome: "duplicate" },
+    });
     const other = await call(`/api/trials/${id}/complete`, JSON.stringify({ token, result: result(0.1) }));
     expect(other.status).toBe(409);
     expect((await db.trial.findUniqueOrThrow({ where: { id } })).linearAcc).toBe(0.8);
@@ -127,13 +141,18 @@ describe.each(testDatabaseKinds())("lease fast path on %s", (kind) => {
     // A later claim without a label (or with an empty one) keeps the worker's label.
     const second = await call(`/api/sweeps/${sweep.id}/claim`, JSON.stringify({ workerId: "fast-1", workerLabel: "" }));
     expect((await db.worker.findUniqueOrThrow({ where: { sweepId_id: { sweepId: sweep.id, id: "fast-1" } } })).label).toBe("laptop");
-    const failed = await call(`/api/trials/${second.body.trial.id}/fail`, JSON.stringify({ token: second.body.lease.token, message: "out of memory" }));
+    const failed = await call(
+      `/api/trials/${second.body.trial.id}/fail`,
+      JSON.stringify({ token: second.body.lease.token, message: "out of memory" }),
+    );
     expect(failed).toMatchObject({ status: 200, body: { trialStatus: "queued", duplicate: false } });
     const third = await call(`/api/sweeps/${sweep.id}/claim`, "{}");
     expect(third.body.trial.id).toBe(second.body.trial.id);
     const released = await call(`/api/trials/${third.body.trial.id}/release`, JSON.stringify({ token: third.body.lease.token }));
     expect(released).toMatchObject({ status: 200, body: { released: true } });
-    expect(await call(`/api/trials/${third.body.trial.id}/heartbeat`, JSON.stringify({ token: third.body.lease.token }))).toMatchObject({ status: 409 });
+    expect(await call(`/api/trials/${third.body.trial.id}/heartbeat`, JSON.stringify({ token: third.body.lease.token }))).toMatchObject({
+      status: 409,
+    });
   });
 
   it("refuses every malformed call exactly as the Next.js route does", async () => {
@@ -158,7 +177,13 @@ describe.each(testDatabaseKinds())("lease fast path on %s", (kind) => {
       { op: "fail", id: "no-such-trial", body: JSON.stringify({ token, message: "" }) },
       { op: "release", id: "no-such-trial", body: JSON.stringify({}) },
     ];
-    const paths = { claim: (id: string) => `/api/sweeps/${encodeURIComponent(id)}/claim`, heartbeat: (id: string) => `/api/trials/${id}/heartbeat`, complete: (id: string) => `/api/trials/${id}/complete`, fail: (id: string) => `/api/trials/${id}/fail`, release: (id: string) => `/api/trials/${id}/release` };
+    const paths = {
+      claim: (id: string) => `/api/sweeps/${encodeURIComponent(id)}/claim`,
+      heartbeat: (id: string) => `/api/trials/${id}/heartbeat`,
+      complete: (id: string) => `/api/trials/${id}/complete`,
+      fail: (id: string) => `/api/trials/${id}/fail`,
+      release: (id: string) => `/api/trials/${id}/release`,
+    };
     for (const test of cases) {
       const type = test.type ?? "application/json";
       const fast = await call(test.path ?? paths[test.op](test.id), test.body, { "content-type": type });
@@ -173,10 +198,13 @@ describe.each(testDatabaseKinds())("lease fast path on %s", (kind) => {
     const declared = await call(`/api/trials/no-such-trial/fail`, huge);
     expect(declared.status).toBe(413);
     const streamed = await new Promise<number>((resolve, reject) => {
-      const request = http.request({ agent, host: "127.0.0.1", port, path: `/api/trials/no-such-trial/fail`, method: "POST", headers: { "content-type": "application/json" } }, (response) => {
-        response.resume();
-        resolve(response.statusCode!);
-      });
+      const request = http.request(
+        { agent, host: "127.0.0.1", port, path: `/api/trials/no-such-trial/fail`, method: "POST", headers: { "content-type": "application/json" } },
+        (response) => {
+          response.resume();
+          resolve(response.statusCode!);
+        },
+      );
       request.on("error", reject);
       request.end(huge);
     });

@@ -45,7 +45,16 @@ describe("readJson", () => {
   });
 
   it("refuses NUL characters and unpaired surrogates anywhere, but not their look-alikes", async () => {
-    for (const bad of ['"\\u0000"', '{"a":"x\\u0000"}', '{"a\\u0000":1}', '[[["\\u0000"]]]', '{"a":"\\ud800"}', '{"a":"\\udc00x"}', '{"\\udbff":1}', '["\\ud800\\ud800\\udc00"]']) {
+    for (const bad of [
+      '"\\u0000"',
+      '{"a":"x\\u0000"}',
+      '{"a\\u0000":1}',
+      '[[["\\u0000"]]]',
+      '{"a":"\\ud800"}',
+      '{"a":"\\udc00x"}',
+      '{"\\udbff":1}',
+      '["\\ud800\\ud800\\udc00"]',
+    ]) {
       expect(await statusOf(readJson(post(bad))), bad).toBe(400);
     }
     // A backslash followed by "u0000" and a proper surrogate pair are ordinary text.

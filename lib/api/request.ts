@@ -6,10 +6,7 @@ import { DATASET_REF_RE } from "@/lib/sweep/schema";
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
 /** Reads a JSON body with a size limit; malformed input is a 400, never a 500. */
-export async function readJson(
-  request: Request,
-  { limitBytes = DEFAULT_BODY_LIMIT, emptyAsObject = false } = {},
-): Promise<unknown> {
+export async function readJson(request: Request, { limitBytes = DEFAULT_BODY_LIMIT, emptyAsObject = false } = {}): Promise<unknown> {
   checkJsonHeaders(request.headers.get("content-type"), request.headers.get("content-length"), limitBytes);
   return parseJsonText(await readLimitedText(request, limitBytes), { emptyAsObject });
 }
@@ -165,7 +162,9 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 function checkCookieWrite(request: Request): void {
   const site = request.headers.get("sec-fetch-site");
   if (site !== null && site !== "same-origin" && site !== "none") {
-    throw new ForbiddenError(`cross-site owner request refused (Sec-Fetch-Site: ${site}); send the owner secret in the ${OWNER_HEADER} header instead`);
+    throw new ForbiddenError(
+      `cross-site owner request refused (Sec-Fetch-Site: ${site}); send the owner secret in the ${OWNER_HEADER} header instead`,
+    );
   }
   const origin = request.headers.get("origin");
   if (site === null && origin !== null && originHost(origin) !== ownHost(request)) {
@@ -173,7 +172,9 @@ function checkCookieWrite(request: Request): void {
   }
   const type = request.headers.get("content-type");
   if (type !== null && type.split(";")[0]!.trim().toLowerCase() !== "application/json") {
-    throw new BadRequestError(`an owner request authenticated by cookie must send a JSON body (content-type: application/json), got ${type.slice(0, 100)}`);
+    throw new BadRequestError(
+      `an owner request authenticated by cookie must send a JSON body (content-type: application/json), got ${type.slice(0, 100)}`,
+    );
   }
 }
 

@@ -36,7 +36,10 @@ export function describeError(error: unknown): { status: number; body: ErrorBody
     const { format, problem, field, expected, found, hint } = error;
     return {
       status: 422,
-      body: { error: error.message, details: [{ path: field ?? "file", message: `${format}: ${problem}`, expected, received: found, ...(hint ? { hint } : {}) }] },
+      body: {
+        error: error.message,
+        details: [{ path: field ?? "file", message: `${format}: ${problem}`, expected, received: found, ...(hint ? { hint } : {}) }],
+      },
     };
   }
   if (error instanceof DatasetFormatError) {
@@ -45,7 +48,10 @@ export function describeError(error: unknown): { status: number; body: ErrorBody
   if (error instanceof GridTooLargeError) {
     return {
       status: 422,
-      body: { error: error.message, details: [{ path: "axes", message: error.message, expected: `<= ${error.limit} trials`, received: `${error.trialCount} trials` }] },
+      body: {
+        error: error.message,
+        details: [{ path: "axes", message: error.message, expected: `<= ${error.limit} trials`, received: `${error.trialCount} trials` }],
+      },
     };
   }
   if (isTransientDatabaseError(error)) {
@@ -54,7 +60,6 @@ export function describeError(error: unknown): { status: number; body: ErrorBody
   console.error("unhandled error in API route", error);
   return { status: 500, body: { error: "internal error", details: null } };
 }
-
 
 /**
  * No connection came free in time (the PostgreSQL pool's wait, lib/db/client.ts), or

@@ -10,7 +10,10 @@ export const createSweepRequestSchema = z.strictObject({
   config: z.unknown().optional(),
   spec: z.string().max(200_000).optional(),
   /** A generated set stored by the builder's preview (POST /api/generated) for this sweep's browser-trained generator. */
-  generatedSet: z.string().regex(/^sha256:[0-9a-f]{64}$/, { error: 'generatedSet must be a dataset reference "sha256:<64 hex digits>"' }).optional(),
+  generatedSet: z
+    .string()
+    .regex(/^sha256:[0-9a-f]{64}$/, { error: 'generatedSet must be a dataset reference "sha256:<64 hex digits>"' })
+    .optional(),
 });
 
 export function configFromCreateRequest(body: z.output<typeof createSweepRequestSchema>): SweepConfig {

@@ -15,7 +15,6 @@ import { storableName } from "@/lib/text";
 
 export { storableName };
 
-
 const fieldsSchema = z.strictObject({
   role: z.enum(["dataset", "generated"], { error: 'role must be "dataset" (labelled real data) or "generated"' }),
   name: z.string().trim().max(120).optional(),
@@ -87,8 +86,12 @@ export async function readUpload(request: Request): Promise<UploadRequest> {
  */
 export async function readGeneratedAsset(request: Request): Promise<ImageSet> {
   const set = parseDatasetAsset(await readLimitedBytes(request, uploadMaxBytes()));
-  if (set.labels) throw new ValidationError("a generated set must be unlabelled", [{ path: "body", message: "has labels", expected: "numClasses 0", received: String(set.numClasses) }]);
-  if (set.count < 1) throw new ValidationError("a generated set needs images", [{ path: "body", message: "0 images", expected: ">= 1 image", received: "0" }]);
+  if (set.labels)
+    throw new ValidationError("a generated set must be unlabelled", [
+      { path: "body", message: "has labels", expected: "numClasses 0", received: String(set.numClasses) },
+    ]);
+  if (set.count < 1)
+    throw new ValidationError("a generated set needs images", [{ path: "body", message: "0 images", expected: ">= 1 image", received: "0" }]);
   if (set.height > MAX_ENCODER_SIDE || set.width > MAX_ENCODER_SIDE) {
     throw new ValidationError(`generated images may be at most ${MAX_ENCODER_SIDE} pixels a side`, [
       { path: "body", message: "images too large", expected: `<= ${MAX_ENCODER_SIDE}x${MAX_ENCODER_SIDE}`, received: `${set.height}x${set.width}` },

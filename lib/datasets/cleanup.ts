@@ -32,7 +32,8 @@ async function blobFiles(): Promise<{ file: string; name: string }[]> {
   const files: { file: string; name: string }[] = [];
   for (const shard of shards) {
     if (!shard.isDirectory() || !/^[0-9a-f]{2}$/.test(shard.name)) continue;
-    for (const name of await readdir(path.join(root, shard.name)).catch(() => [] as string[])) files.push({ file: path.join(root, shard.name, name), name });
+    for (const name of await readdir(path.join(root, shard.name)).catch(() => [] as string[]))
+      files.push({ file: path.join(root, shard.name, name), name });
   }
   return files;
 }
@@ -55,7 +56,9 @@ export async function removeUnreferenced(db: Db, options: { minAgeMs?: number; n
   }
 
   const files = await blobFiles();
-  const shas = files.map((f) => f.name.match(/^([0-9a-f]{64})\.bin$/)?.[1]).filter((sha): sha is string => sha !== undefined && SHA256_HEX_RE.test(sha));
+  const shas = files
+    .map((f) => f.name.match(/^([0-9a-f]{64})\.bin$/)?.[1])
+    .filter((sha): sha is string => sha !== undefined && SHA256_HEX_RE.test(sha));
   const known = new Set<string>();
   for (let i = 0; i < shas.length; i += 500) {
     const rows = await db.dataset.findMany({ where: { sha256: { in: shas.slice(i, i + 500) } }, select: { sha256: true } });

@@ -86,7 +86,11 @@ function parseFiles(files: UploadFile[], options: IngestOptions, limits: ParseLi
   }
   if (only("cifar10") || only("cifar100")) {
     const variant = formats.has("cifar10") ? "cifar10" : "cifar100";
-    const set = parseCifar(files.map((f) => f.bytes), { variant, label: options.cifarLabel }, limits);
+    const set = parseCifar(
+      files.map((f) => f.bytes),
+      { variant, label: options.cifarLabel },
+      limits,
+    );
     return { set, format: variant, classNames: [] };
   }
   if (files.length === 1 && formats.has("npz")) {
@@ -99,7 +103,12 @@ function parseFiles(files: UploadFile[], options: IngestOptions, limits: ParseLi
     const labelsFile = files.length === 2 ? ranked.find((r) => r.ndim === 1)?.file : undefined;
     const imagesFile = ranked.find((r) => r.file !== labelsFile)?.file;
     if (files.length === 2 && (!labelsFile || !imagesFile)) {
-      reject("wrong set of .npy files", "one image array (N x H x W [x C]) and one label array (N)", `${list(names)} with no one-dimensional array`, "files");
+      reject(
+        "wrong set of .npy files",
+        "one image array (N x H x W [x C]) and one label array (N)",
+        `${list(names)} with no one-dimensional array`,
+        "files",
+      );
     }
     const set = parseNpy({ images: imagesFile!.bytes, labels: options.role === "generated" ? null : (labelsFile?.bytes ?? null) }, limits);
     return { set, format: "npy", classNames: [] };

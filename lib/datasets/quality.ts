@@ -68,5 +68,9 @@ async function measureGeneratedQuality(db: Db, query: QualityQuery): Promise<Qua
     ]);
   }
   const net = await getReferenceNet(real.ref);
-  return { quality: measureQuality(net, data.train, data.generated), description: data.generatedDescription, referenceTrainAccuracy: net.trainAccuracy };
+  return {
+    quality: measureQuality(net, data.train, data.generated),
+    description: data.generatedDescription,
+    referenceTrainAccuracy: net.trainAccuracy,
+  };
 }

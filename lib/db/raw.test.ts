@@ -21,15 +21,23 @@ describe.each(testDatabaseKinds())("raw SQL on %s", (kind) => {
   });
 
   it("reads and writes DateTime columns as Prisma does (UTC, millisecond precision)", async () => {
-    const config = sweepConfigSchema.parse({ name: "times", axes: { augmentation: { values: [0] }, mixRatio: { values: ["none"] }, seeds: { values: [0] } } });
+    const config = sweepConfigSchema.parse({
+      name: "times",
+      axes: { augmentation: { values: [0] }, mixRatio: { values: ["none"] }, seeds: { values: [0] } },
+    });
     const { sweep } = await createSweep(t.db, config);
     const trial = await t.db.trial.findFirstOrThrow({ where: { sweepId: sweep.id } });
     const written = new Date(Date.UTC(2031, 5, 7, 23, 59, 58, 123));
     const raw = rawSqlOf(t.db);
     if (raw.kind === "sqlite") {
-      await raw.exclusive((database) => prepared(database, `UPDATE "Trial" SET "leaseExpiresAt" = ? WHERE "id" = ?`).run(sqliteTime(written), trial.id));
+      await raw.exclusive((database) =>
+        prepared(database, `UPDATE "Trial" SET "leaseExpiresAt" = ? WHERE "id" = ?`).run(sqliteTime(written), trial.id),
+      );
     } else {
-      await pgQuery(raw.pool, "test_write_time", `UPDATE "Trial" SET "leaseExpiresAt" = ($1::timestamptz AT TIME ZONE 'UTC') WHERE "id" = $2`, [written.toISOString(), trial.id]);
+      await pgQuery(raw.pool, "test_write_time", `UPDATE "Trial" SET "leaseExpiresAt" = ($1::timestamptz AT TIME ZONE 'UTC') WHERE "id" = $2`, [
+        written.toISOString(),
+        trial.id,
+      ]);
     }
     expect((await t.db.trial.findUniqueOrThrow({ where: { id: trial.id } })).leaseExpiresAt?.toISOString()).toBe(written.toISOString());
 
@@ -37,11 +45,15 @@ describe.each(testDatabaseKinds())("raw SQL on %s", (kind) => {
     await t.db.trial.update({ where: { id: trial.id }, data: { leaseExpiresAt: viaPrisma } });
     let read: Date;
     if (raw.kind === "sqlite") {
-      const row = await raw.exclusive((database) => prepared(database, `SELECT "leaseExpiresAt" FROM "Trial" WHERE "id" = ?`).get(trial.id) as { leaseExpiresAt: string });
+      const row = await raw.exclusive(
+        (database) => prepared(database, `SELECT "leaseExpiresAt" FROM "Trial" WHERE "id" = ?`).get(trial.id) as { leaseExpiresAt: string },
+      );
       expect(row.leaseExpiresAt).toBe(sqliteTime(viaPrisma));
       read = new Date(row.leaseExpiresAt);
     } else {
-      const [row] = await pgQuery<{ leaseExpiresAt: Date }>(raw.pool, "test_read_time", `SELECT "leaseExpiresAt" FROM "Trial" WHERE "id" = $1`, [trial.id]);
+      const [row] = await pgQuery<{ leaseExpiresAt: Date }>(raw.pool, "test_read_time", `SELECT "leaseExpiresAt" FROM "Trial" WHERE "id" = $1`, [
+        trial.id,
+      ]);
       read = row!.leaseExpiresAt;
     }
     expect(read.toISOString()).toBe(viaPrisma.toISOString());

@@ -10,9 +10,7 @@ import pg from "pg";
  * transaction (serial-sqlite.ts), so it never lands inside another
  * request's transaction. On PostgreSQL it is the pool Prisma also uses.
  */
-export type RawSql =
-  | { kind: "sqlite"; exclusive<T>(run: (database: BetterSqlite3.Database) => T): Promise<T> }
-  | { kind: "postgres"; pool: pg.Pool };
+export type RawSql = { kind: "sqlite"; exclusive<T>(run: (database: BetterSqlite3.Database) => T): Promise<T> } | { kind: "postgres"; pool: pg.Pool };
 
 const RAW_SQL = Symbol.for("inflation-lab.raw-sql");
 

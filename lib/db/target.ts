@@ -1,9 +1,7 @@
 import path from "node:path";
 
 /** Which database the process talks to, decided once from DATABASE_URL. */
-export type DatabaseTarget =
-  | { kind: "sqlite"; file: string }
-  | { kind: "postgres"; url: string };
+export type DatabaseTarget = { kind: "sqlite"; file: string } | { kind: "postgres"; url: string };
 
 export const DEFAULT_SQLITE_FILE = path.join("data", "inflation-lab.db");
 
@@ -21,9 +19,7 @@ export function resolveDatabaseTarget(databaseUrl: string | undefined = process.
   if (url === "") return { kind: "sqlite", file: path.resolve(DEFAULT_SQLITE_FILE) };
   if (isPostgresUrl(url)) return { kind: "postgres", url };
   if (url.startsWith("file:")) return { kind: "sqlite", file: path.resolve(url.slice("file:".length)) };
-  throw new Error(
-    `DATABASE_URL must be empty (embedded SQLite), a file: URL or a postgres:// URL; got "${url.split(":")[0]}:..."`,
-  );
+  throw new Error(`DATABASE_URL must be empty (embedded SQLite), a file: URL or a postgres:// URL; got "${url.split(":")[0]}:..."`);
 }
 
 export function describeTarget(target: DatabaseTarget): string {

@@ -16,7 +16,11 @@ let mnist: ImageSet;
 beforeAll(async () => {
   expect(await tf.setBackend("cpu")).toBe(true);
   mnist = loadMnistFixture();
-  train = prepareTrialData(mnist, { dataset: { ref: "builtin:mnist", trainSize: 600, testSize: 500 }, generated: { source: "heldout-real", ref: null, degradation: 0 } }, { mixRatio: "none", generatedSize: 0 }).train;
+  train = prepareTrialData(
+    mnist,
+    { dataset: { ref: "builtin:mnist", trainSize: 600, testSize: 500 }, generated: { source: "heldout-real", ref: null, degradation: 0 } },
+    { mixRatio: "none", generatedSize: 0 },
+  ).train;
 });
 
 const settings = vaeSettingsSchema.parse({ latentDim: 8, hidden: 64, steps: 120, batchSize: 32, learningRate: 0.003, seed: 5 });

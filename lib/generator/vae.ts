@@ -49,11 +49,17 @@ export class GeneratorCancelledError extends Error {
 
 function glorot(rng: Rng, fanIn: number, fanOut: number): tf.Tensor2D {
   const limit = Math.sqrt(6 / (fanIn + fanOut));
-  return tf.tensor2d(Float32Array.from({ length: fanIn * fanOut }, () => rng.uniform(-limit, limit)), [fanIn, fanOut]);
+  return tf.tensor2d(
+    Float32Array.from({ length: fanIn * fanOut }, () => rng.uniform(-limit, limit)),
+    [fanIn, fanOut],
+  );
 }
 
 function normals(rng: Rng, rows: number, cols: number): tf.Tensor2D {
-  return tf.tensor2d(Float32Array.from({ length: rows * cols }, () => rng.normal()), [rows, cols]);
+  return tf.tensor2d(
+    Float32Array.from({ length: rows * cols }, () => rng.normal()),
+    [rows, cols],
+  );
 }
 
 const LOSS_EVERY = 10;
@@ -77,7 +83,8 @@ export async function trainVae(set: ImageSet, settings: VaeSettings, options: Tr
   const w3 = own(glorot(rng, hidden, size));
   const b3 = own(tf.zeros([size]));
 
-  const decodeLogits = (z: tf.Tensor2D) => tf.add(linear(tf.relu(tf.add<tf.Tensor2D>(linear(z, w2 as tf.Tensor2D), b2)), w3 as tf.Tensor2D), b3) as tf.Tensor2D;
+  const decodeLogits = (z: tf.Tensor2D) =>
+    tf.add(linear(tf.relu(tf.add<tf.Tensor2D>(linear(z, w2 as tf.Tensor2D), b2)), w3 as tf.Tensor2D), b3) as tf.Tensor2D;
 
   const batchRng = createRng(deriveSeed(seed, "vae:batches"));
   const noiseRng = createRng(deriveSeed(seed, "vae:noise"));

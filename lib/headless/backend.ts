@@ -53,7 +53,8 @@ async function installDawn(requireHardware: boolean): Promise<string | null> {
   const adapter = await gpu.requestAdapter({ powerPreference: "high-performance" }).catch(() => null);
   if (!adapter) return null;
   const info = adapter.info ?? {};
-  const description = [info.vendor, info.architecture, info.device, info.description].filter((part) => part && part.length > 0).join(" / ") || "unknown adapter";
+  const description =
+    [info.vendor, info.architecture, info.device, info.description].filter((part) => part && part.length > 0).join(" / ") || "unknown adapter";
   const software = Boolean(adapter.isFallbackAdapter ?? info.isFallbackAdapter) || info.type === "CPU" || SOFTWARE_ADAPTER.test(description);
   if (requireHardware && software) return null;
   const nav = (globalThis as { navigator?: object }).navigator;
@@ -66,7 +67,10 @@ async function installDawn(requireHardware: boolean): Promise<string | null> {
 async function wasmFeatures(): Promise<string> {
   const flags = await Promise.all(
     (["WASM_HAS_SIMD_SUPPORT", "WASM_HAS_MULTITHREAD_SUPPORT"] as const).map((flag) =>
-      Promise.resolve(tf.env().getAsync(flag)).then((on) => (on ? flag.replace("WASM_HAS_", "").replace("_SUPPORT", "").toLowerCase() : null), () => null),
+      Promise.resolve(tf.env().getAsync(flag)).then(
+        (on) => (on ? flag.replace("WASM_HAS_", "").replace("_SUPPORT", "").toLowerCase() : null),
+        () => null,
+      ),
     ),
   );
   return flags.filter(Boolean).join("+");

@@ -89,7 +89,9 @@ export function formatSweepReport(trials: readonly TrialView[], augKnob: AugKnob
   const title = `${METRICS[metric].label}${unit}, mean ± 95% interval half-width (seeds):`;
   const degradations = trialDegradations(trials);
   const slices: { heading: string | null; trials: TrialView[] }[] =
-    degradations.length === 0 ? [{ heading: null, trials: [...trials] }] : degradations.map((d) => ({ heading: `Generator degradation ${formatAxisValue(d)}`, trials: trialsAtDegradation(trials, d) }));
+    degradations.length === 0
+      ? [{ heading: null, trials: [...trials] }]
+      : degradations.map((d) => ({ heading: `Generator degradation ${formatAxisValue(d)}`, trials: trialsAtDegradation(trials, d) }));
   const blocks: string[] = [];
   for (const slice of slices) {
     const parts: string[] = [];

@@ -14,7 +14,10 @@ export function formatDuration(seconds: number): string {
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}m`;
 }
 
-export function describeTrial(trial: Pick<TrialView, "orderIndex" | "augKnob" | "augValue" | "mixRatio" | "seed"> & { degradation?: number | null }, total?: number): string {
+export function describeTrial(
+  trial: Pick<TrialView, "orderIndex" | "augKnob" | "augValue" | "mixRatio" | "seed"> & { degradation?: number | null },
+  total?: number,
+): string {
   const knob = KNOB_SYMBOL[trial.augKnob] ?? trial.augKnob;
   return `trial ${trial.orderIndex + 1}${total ? `/${total}` : ""} (${knob}=${trial.augValue} ${formatMixRatio(trial.mixRatio)}${trial.degradation == null ? "" : ` deg=${trial.degradation}`} seed ${trial.seed})`;
 }

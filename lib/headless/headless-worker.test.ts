@@ -40,11 +40,15 @@ let server: { readonly url: string };
 let work: string;
 
 function startWorker(sweepUrl: string, args: string[]): WorkerProcess {
-  const child = spawn(process.execPath, [JITI, "scripts/worker.ts", sweepUrl, "--cache-dir", path.join(work, "cache"), "--progress-seconds", "0.5", ...args], {
-    cwd: ROOT,
-    env: { ...process.env, JITI_TSCONFIG_PATHS: "1" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    [JITI, "scripts/worker.ts", sweepUrl, "--cache-dir", path.join(work, "cache"), "--progress-seconds", "0.5", ...args],
+    {
+      cwd: ROOT,
+      env: { ...process.env, JITI_TSCONFIG_PATHS: "1" },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let text = "";
   const waiters: { pattern: RegExp; resolve: () => void }[] = [];
   const append = (chunk: Buffer) => {
@@ -56,7 +60,9 @@ function startWorker(sweepUrl: string, args: string[]): WorkerProcess {
   };
   child.stdout?.on("data", append);
   child.stderr?.on("data", append);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on("exit", (code, signal) => resolve({ code, signal })),
+  );
   return {
     child,
     output: () => text,
@@ -94,7 +100,10 @@ async function createSweep(config: unknown): Promise<{ id: string; sweepUrl: str
 async function attemptsOf(sweepId: string) {
   const { trials } = await call("GET", `/api/sweeps/${sweepId}/trials?limit=100`);
   return Promise.all(
-    (trials as { id: string; status: string }[]).map(async (trial) => ({ trial, attempts: (await call("GET", `/api/trials/${trial.id}`)).attempts as Json[] })),
+    (trials as { id: string; status: string }[]).map(async (trial) => ({
+      trial,
+      attempts: (await call("GET", `/api/trials/${trial.id}`)).attempts as Json[],
+    })),
   );
 }
 
@@ -185,14 +194,18 @@ describe("headless worker (npm run worker)", () => {
   }, 60_000);
 
   it("reports failures to the server and gives up after three in a row (here: a backend that cannot start)", async () => {
-    const sweep = await createSweep({ ...tinyConfig("failing", { steps: 20, augValues: [0.5, 1], mixValues: ["none"], seeds: [0] }), execution: { leaseSeconds: 8, maxAttempts: 2 } });
+    const sweep = await createSweep({
+      ...tinyConfig("failing", { steps: 20, augValues: [0.5, 1], mixValues: ["none"], seeds: [0] }),
+      execution: { leaseSeconds: 8, maxAttempts: 2 },
+    });
     const worker = startWorker(`${server.url}/sweeps/${sweep.id}`, ["--worker-id", "test-worker-fail", "--backend", "webgpu"]);
     const end = await worker.exited;
     expect(end.code, worker.output()).toBe(1);
     expect(worker.output()).toMatch(/3 trials failed in a row here .*no TensorFlow\.js backend could start/);
     const attempts = (await attemptsOf(sweep.id)).flatMap((row) => row.attempts);
     expect(attempts).toHaveLength(3);
-    for (const attempt of attempts) expect(attempt).toMatchObject({ status: "failed", errorMessage: expect.stringMatching(/webgpu: no GPU adapter/) });
+    for (const attempt of attempts)
+      expect(attempt).toMatchObject({ status: "failed", errorMessage: expect.stringMatching(/webgpu: no GPU adapter/) });
     expect((await call("GET", `/api/sweeps/${sweep.id}`)).sweep.counts).toMatchObject({ failed: 1, queued: 1, running: 0 });
   }, 60_000);
 

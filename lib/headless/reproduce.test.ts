@@ -69,7 +69,9 @@ describe("npm run reproduce", () => {
     expect(output).toMatch(/1\. inverted U: not enough data\n {3}N = none: not enough data/);
     // Two seeds per point: never enough to name a direction, whatever the intervals say.
     expect(output).toMatch(/2\. optimum shift: (no shift|not distinguishable|not enough data)\n {3}(No clear shift|Not distinguishable)/);
-    expect(output).toMatch(/3\. AdaInf vs vanilla inflation: not enough data\n {3}Cannot compare AdaInf with vanilla inflation \(AdaInf: the sweep has no trials at mix ratio N=10\)/);
+    expect(output).toMatch(
+      /3\. AdaInf vs vanilla inflation: not enough data\n {3}Cannot compare AdaInf with vanilla inflation \(AdaInf: the sweep has no trials at mix ratio N=10\)/,
+    );
     expect(output).toMatch(/4\. vanilla inflation vs no inflation: (inflation helps|inflation hurts|not distinguishable)\n {3}.*2 paired seeds/);
 
     const exported = JSON.parse(fs.readFileSync(out, "utf8"));
@@ -89,12 +91,17 @@ describe("npm run reproduce", () => {
     const again = await runReproduce(["--analyse", out]);
     expect(again.code, again.output).toBe(0);
     expect(again.output).toMatch(/sweep "reproduce test": 12 trials \(12 done\)/);
-    expect(again.output).toMatch(/\| N \\ strength \| 0\.5 \| 1 \|\n\|---\|---\|---\|\n\| none \| \d+\.\d\d ± \d+\.\d\d \(2\) \| \d+\.\d\d ± \d+\.\d\d \(2\) \|\n\| N=1 \|/);
+    expect(again.output).toMatch(
+      /\| N \\ strength \| 0\.5 \| 1 \|\n\|---\|---\|---\|\n\| none \| \d+\.\d\d ± \d+\.\d\d \(2\) \| \d+\.\d\d ± \d+\.\d\d \(2\) \|\n\| N=1 \|/,
+    );
     // The best mix ratio at each degradation, placed by its measured FID.
-    const quality = again.output.match(/== Best mix ratio against generator quality ==\n\| degradation \| FID \| N=1 \| none \| best N \[95% interval\] \|\n\|---\|---\|---\|---\|---\|\n\| 0 \| (\d+\.\d\d) ± \d+\.\d\d \| [^\n]+\n\| 1 \| (\d+\.\d\d) ± \d+\.\d\d \| /);
+    const quality = again.output.match(
+      /== Best mix ratio against generator quality ==\n\| degradation \| FID \| N=1 \| none \| best N \[95% interval\] \|\n\|---\|---\|---\|---\|---\|\n\| 0 \| (\d+\.\d\d) ± \d+\.\d\d \| [^\n]+\n\| 1 \| (\d+\.\d\d) ± \d+\.\d\d \| /,
+    );
     expect(quality, again.output).not.toBeNull();
     expect(Number(quality![2])).toBeGreaterThan(Number(quality![1]));
-    const report = (text: string) => text.slice(text.indexOf("Findings (Linear probe accuracy"), text.indexOf("\n\n", text.indexOf("Findings (Linear probe accuracy")));
+    const report = (text: string) =>
+      text.slice(text.indexOf("Findings (Linear probe accuracy"), text.indexOf("\n\n", text.indexOf("Findings (Linear probe accuracy")));
     expect(report(again.output)).toBe(report(output));
   }, 240_000);
 

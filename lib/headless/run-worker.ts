@@ -63,7 +63,17 @@ export async function runHeadlessWorker(options: HeadlessWorkerOptions): Promise
   log(`sweep "${sweep.sweep.name}" at ${target.baseUrl}: ${formatCounts(sweep.sweep.counts)}`);
   log(`worker ${options.workerId}: ${options.slots} slot(s), backends ${options.backends.join(" > ")}`);
 
-  const summary: HeadlessSummary = { completed: 0, perSlot: [], failed: 0, released: 0, stopped: false, errors: [], backend: null, counts: null, elapsedMs: 0 };
+  const summary: HeadlessSummary = {
+    completed: 0,
+    perSlot: [],
+    failed: 0,
+    released: 0,
+    stopped: false,
+    errors: [],
+    backend: null,
+    counts: null,
+    elapsedMs: 0,
+  };
   const endStates: (() => SlotState | null)[] = [];
   const maxFailures = options.maxConsecutiveFailures ?? 3;
   let failuresInARow = 0;

@@ -55,7 +55,11 @@ describe("httpTrialSources", () => {
   it("reports an upload the server does not have, and keeps the built-in dataset (no hash to check) off the disk", async () => {
     const other = "0".repeat(64);
     await expect(httpTrialSources({ baseUrl: `${origin}/four`, cacheDir }).loadDataset(`sha256:${other}`)).rejects.toThrow(/HTTP 404/);
-    expect([...(await httpTrialSources({ baseUrl: `${origin}/five`, cacheDir }).loadDataset("builtin:mnist").then((b) => new Uint8Array(b)))]).toEqual([1, 2, 3]);
+    expect([
+      ...(await httpTrialSources({ baseUrl: `${origin}/five`, cacheDir })
+        .loadDataset("builtin:mnist")
+        .then((b) => new Uint8Array(b))),
+    ]).toEqual([1, 2, 3]);
     expect(fs.readdirSync(cacheDir)).toEqual([`${sha}.bin`]);
   });
 });

@@ -18,7 +18,11 @@ export class TrainingThread implements TrainingWorker {
   private readonly errorListeners = new Set<ErrorListener>();
   private terminated = false;
 
-  constructor(data: TrainingThreadData, onMessage?: (message: FromWorker) => void, private readonly onCrash?: (message: string) => void) {
+  constructor(
+    data: TrainingThreadData,
+    onMessage?: (message: FromWorker) => void,
+    private readonly onCrash?: (message: string) => void,
+  ) {
     this.thread = new Worker(new URL("./thread-entry.mjs", import.meta.url), { workerData: data });
     this.thread.on("message", (message: FromWorker) => {
       onMessage?.(message);

@@ -82,7 +82,11 @@ describe("reference network and generated-data quality on MNIST", () => {
   const dataAt = (degradation: number) => {
     const cached = prepared.get(degradation);
     if (cached) return cached;
-    const data = prepareTrialData(mnist, { ...config, generated: { source: "heldout-real" as const, ref: null, degradation } }, { mixRatio: 1, generatedSize: 1000 });
+    const data = prepareTrialData(
+      mnist,
+      { ...config, generated: { source: "heldout-real" as const, ref: null, degradation } },
+      { mixRatio: 1, generatedSize: 1000 },
+    );
     prepared.set(degradation, data);
     return data;
   };

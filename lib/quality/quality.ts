@@ -20,7 +20,13 @@ export interface GeneratedQuality {
 export const QUALITY_SAMPLES = 1000;
 export const QUALITY_K = 3;
 
-const head = (set: ImageSet, n: number) => (set.count <= n ? set : subsetImageSet(set, Int32Array.from({ length: n }, (_, i) => i)));
+const head = (set: ImageSet, n: number) =>
+  set.count <= n
+    ? set
+    : subsetImageSet(
+        set,
+        Int32Array.from({ length: n }, (_, i) => i),
+      );
 
 export function measureQuality(net: ReferenceNet, real: ImageSet, generated: ImageSet, samples = QUALITY_SAMPLES): GeneratedQuality {
   const n = Math.min(samples, real.count, generated.count);

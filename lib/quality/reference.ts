@@ -109,8 +109,17 @@ export function trainReferenceNet(set: ImageSet, options: ReferenceOptions = {})
 }
 
 function forward(
-  x: Float64Array, offset: number, size: number, w1: number[], b1: number[], w2: number[], b2: number[],
-  hidden: number, classes: number, h: Float64Array, p: Float64Array,
+  x: Float64Array,
+  offset: number,
+  size: number,
+  w1: number[],
+  b1: number[],
+  w2: number[],
+  b2: number[],
+  hidden: number,
+  classes: number,
+  h: Float64Array,
+  p: Float64Array,
 ): void {
   for (let j = 0; j < hidden; j++) h[j] = b1[j]!;
   for (let i = 0; i < size; i++) {

@@ -11,7 +11,8 @@ function countsOf(trials: EtaTrial[]): StatusCounts {
   return counts;
 }
 
-const queued = (n: number): EtaTrial[] => Array.from({ length: n }, () => ({ status: "queued", durationMs: null, imagesPerSec: null, progress: null }));
+const queued = (n: number): EtaTrial[] =>
+  Array.from({ length: n }, () => ({ status: "queued", durationMs: null, imagesPerSec: null, progress: null }));
 const training_ = (step: number, imagesPerSecond: number): EtaTrial => ({
   status: "running",
   durationMs: null,
@@ -22,7 +23,10 @@ const done = (durationMs: number, imagesPerSec: number): EtaTrial => ({ status: 
 
 describe("estimateSweepEta", () => {
   it("has no estimate before any step was measured", () => {
-    const trials = [...queued(11), { status: "running", durationMs: null, imagesPerSec: null, progress: { phase: "data", step: 0, totalSteps: 300 } } as EtaTrial];
+    const trials = [
+      ...queued(11),
+      { status: "running", durationMs: null, imagesPerSec: null, progress: { phase: "data", step: 0, totalSteps: 300 } } as EtaTrial,
+    ];
     expect(estimateSweepEta(trials, countsOf(trials), training).remainingMs).toBeNull();
   });
 

@@ -90,7 +90,12 @@ export interface LeaseSql {
   heartbeat(input: { trialId: string; token: string; progressJson: string | null; now?: Date | undefined }): Promise<Date | null>;
   /** The trial's sweep when the result was accepted. */
   complete(input: CompleteInput): Promise<string | null>;
-  fail(input: { trialId: string; token: string; message: string; now?: Date | undefined }): Promise<{ status: "queued" | "failed"; sweepId: string } | null>;
+  fail(input: {
+    trialId: string;
+    token: string;
+    message: string;
+    now?: Date | undefined;
+  }): Promise<{ status: "queued" | "failed"; sweepId: string } | null>;
   /** The trial's sweep when it was released. */
   release(input: { trialId: string; token: string; now?: Date | undefined }): Promise<string | null>;
 }
@@ -138,24 +143,30 @@ function sqliteLease(exclusive: Extract<RawSql, { kind: "sqlite" }>["exclusive"]
         const nowText = sqliteTime(now);
         return database
           .transaction((): ClaimRound | null => {
-            const sweep = prepared(
-              database,
-              `SELECT "leaseSeconds", "maxAttempts", "configJson", "configHash" FROM "Sweep" WHERE "id" = ?`,
-            ).get(input.sweepId) as { leaseSeconds: number; maxAttempts: number; configJson: string; configHash: string } | undefined;
+            const sweep = prepared(database, `SELECT "leaseSeconds", "maxAttempts", "configJson", "configHash" FROM "Sweep" WHERE "id" = ?`).get(
+              input.sweepId,
+            ) as { leaseSeconds: number; maxAttempts: number; configJson: string; configHash: string } | undefined;
             if (!sweep) return null;
             if (input.workerId) {
               prepared(
                 database,
                 `INSERT INTO "Worker" ("id", "sweepId", "label", "userAgent", "firstSeenAt", "lastSeenAt") VALUES (?, ?, ?, ?, ?, ?)
                  ON CONFLICT ("sweepId", "id") DO UPDATE SET "lastSeenAt" = excluded."lastSeenAt", "label" = COALESCE(NULLIF(?, ''), "label")`,
-              ).run(input.workerId, input.sweepId, input.workerLabel ?? defaultLabel(input.workerId), input.userAgent ?? null, nowText, nowText, input.workerLabel ?? null);
+              ).run(
+                input.workerId,
+                input.sweepId,
+                input.workerLabel ?? defaultLabel(input.workerId),
+                input.userAgent ?? null,
+                nowText,
+                nowText,
+                input.workerLabel ?? null,
+              );
             }
             // The first queued trial in the sweep's order and the longest-lapsed lease (an index step each); the
             // earlier of the two in the sweep's order.
-            const queued = prepared(
-              database,
-              `SELECT * FROM "Trial" WHERE "sweepId" = ? AND "status" = 'queued' ORDER BY "orderIndex" LIMIT 1`,
-            ).get(input.sweepId) as SqliteRow | undefined;
+            const queued = prepared(database, `SELECT * FROM "Trial" WHERE "sweepId" = ? AND "status" = 'queued' ORDER BY "orderIndex" LIMIT 1`).get(
+              input.sweepId,
+            ) as SqliteRow | undefined;
             const lapsed = prepared(
               database,
               `SELECT * FROM "Trial" WHERE "sweepId" = ? AND "status" = 'running' AND "leaseExpiresAt" < ? ORDER BY "leaseExpiresAt" LIMIT 1`,
@@ -225,7 +236,11 @@ function sqliteLease(exclusive: Extract<RawSql, { kind: "sqlite" }>["exclusive"]
                WHERE "token" = ? AND "trialId" = ? RETURNING "workerId"`,
             ).get(nowText, renewed.leaseExpiresAt, input.progressJson, input.token, input.trialId) as { workerId: string | null } | undefined;
             if (beat?.workerId) {
-              prepared(database, `UPDATE "Worker" SET "lastSeenAt" = ? WHERE "sweepId" = ? AND "id" = ?`).run(nowText, renewed.sweepId, beat.workerId);
+              prepared(database, `UPDATE "Worker" SET "lastSeenAt" = ? WHERE "sweepId" = ? AND "id" = ?`).run(
+                nowText,
+                renewed.sweepId,
+                beat.workerId,
+              );
             }
             return new Date(renewed.leaseExpiresAt);
           })
@@ -245,8 +260,7 @@ function sqliteLease(exclusive: Extract<RawSql, { kind: "sqlite" }>["exclusive"]
                  "generatedFid" = ?, "generatedPrecision" = ?, "generatedRecall" = ?, "lastError" = NULL, "updatedAt" = ?
                WHERE "id" = ? AND "leaseToken" = ? AND "status" = 'running' RETURNING "doneAttemptId", "sweepId"`,
             ).get(input.token, input.trialId, ...metricValues(input.columns), nowText, input.trialId, input.token) as
-              | { doneAttemptId: string; sweepId: string }
-              | undefined;
+              { doneAttemptId: string; sweepId: string } | undefined;
             if (!done) return null;
             prepared(
               database,

@@ -2,7 +2,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestDatabase, testDatabaseKinds, type TestDatabase } from "@/lib/testing/databases";
 import { createSweep, deleteSweep, getSweep } from "@/lib/repo/sweeps";
 import { sweepConfigSchema } from "@/lib/sweep/schema";
-import { cancelTrials, claimForWorker, claimNextTrial, completeTrial, failTrial, heartbeatTrial, MAX_ATTEMPT_HISTORY, releaseTrial, requeueTrials } from "./lease";
+import {
+  cancelTrials,
+  claimForWorker,
+  claimNextTrial,
+  completeTrial,
+  failTrial,
+  heartbeatTrial,
+  MAX_ATTEMPT_HISTORY,
+  releaseTrial,
+  requeueTrials,
+} from "./lease";
 import { ConflictError } from "@/lib/errors";
 import type { TrialResult } from "./schemas";
 import { trialResultSchema } from "./schemas";
@@ -12,7 +22,10 @@ function result(accuracy: number): TrialResult {
     linearProbeAccuracy: accuracy,
     knnAccuracy: accuracy - 0.01,
     finalLoss: 1.5,
-    lossCurve: [[0, 4.2], [10, 2.5]],
+    lossCurve: [
+      [0, 4.2],
+      [10, 2.5],
+    ],
     durationMs: 1234,
     imagesPerSecond: 321,
     environment: { backend: "cpu" },
@@ -53,7 +66,10 @@ describe.each(testDatabaseKinds())("lease protocol on %s", (kind) => {
   });
 
   it("keeps at most MAX_ATTEMPT_HISTORY attempts per trial, never the running one or an accepted one", async () => {
-    const { sweep } = await createSweep(t.db, sweepConfigSchema.parse({ ...smallConfig(), axes: { augmentation: { values: [1] }, mixRatio: { values: ["none"] }, seeds: { values: [0] } } }));
+    const { sweep } = await createSweep(
+      t.db,
+      sweepConfigSchema.parse({ ...smallConfig(), axes: { augmentation: { values: [1] }, mixRatio: { values: ["none"] }, seeds: { values: [0] } } }),
+    );
     const first = (await claimForWorker(t.db, { sweepId: sweep.id })).claim!;
     expect(await completeTrial(t.db, { trialId: first.trial.id, token: first.attempt.token, result: result(0.5) })).toBe("accepted");
     await requeueTrials(t.db, { sweepId: sweep.id, trialIds: [first.trial.id], resetDone: true });
@@ -200,10 +216,20 @@ describe.each(testDatabaseKinds())("lease protocol on %s", (kind) => {
     expect(await requeueTrials(t.db, { sweepId: sweep.id, trialIds: [first.trial.id] })).toEqual({ requeued: 0, reset: 0 });
     expect(await requeueTrials(t.db, { sweepId: sweep.id, trialIds: [first.trial.id], resetDone: true })).toEqual({ requeued: 1, reset: 1 });
     const cleared = await t.db.trial.findUniqueOrThrow({ where: { id: first.trial.id } });
-    expect(cleared).toMatchObject({ status: "queued", linearAcc: null, knnAcc: null, finalLoss: null, backend: null, doneAttemptId: null, failureCount: 0 });
+    expect(cleared).toMatchObject({
+      status: "queued",
+      linearAcc: null,
+      knnAcc: null,
+      finalLoss: null,
+      backend: null,
+      doneAttemptId: null,
+      failureCount: 0,
+    });
     expect((await t.db.trial.findUniqueOrThrow({ where: { id: other.trial.id } })).linearAcc).toBe(0.9);
     // The vandal's replay is refused; the trial runs again and keeps both attempts.
-    await expect(completeTrial(t.db, { trialId: first.trial.id, token: first.attempt.token, result: result(0.11), now: at(4) })).rejects.toBeInstanceOf(ConflictError);
+    await expect(
+      completeTrial(t.db, { trialId: first.trial.id, token: first.attempt.token, result: result(0.11), now: at(4) }),
+    ).rejects.toBeInstanceOf(ConflictError);
     const again = (await claimNextTrial(t.db, { sweepId: sweep.id, now: at(5) }))!;
     expect(again.trial.id).toBe(first.trial.id);
     expect(again.attempt.number).toBe(2);

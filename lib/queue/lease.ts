@@ -81,7 +81,8 @@ export async function claimForWorker(db: Db, options: ClaimOptions): Promise<Wor
       continue;
     }
     if (result.contended) break;
-    if (result.claimed && result.claimed.attempt.number > MAX_ATTEMPT_HISTORY) await pruneAttempts(db, result.claimed.trial.id, result.claimed.attempt.number);
+    if (result.claimed && result.claimed.attempt.number > MAX_ATTEMPT_HISTORY)
+      await pruneAttempts(db, result.claimed.trial.id, result.claimed.attempt.number);
     let counts: StatusCounts;
     if (result.claimed) counts = keptCountsFor(sweepId, { current: false }) ?? (await countAfresh(sql, sweepId));
     else counts = result.counts ? keepCounts(sweepId, result.counts, version) : idle!;
@@ -310,30 +311,33 @@ function idChunks(trialIds: string[] | undefined): (string[] | undefined)[] {
 /** Owner action: stops queued and running trials. Running workers learn it at their next heartbeat. */
 export async function cancelTrials(db: Db, options: SelectionOptions): Promise<{ cancelled: number }> {
   const now = options.now ?? new Date();
-  return changing(options.sweepId, db.$transaction(async (tx) => {
-    let count = 0;
-    for (const trialIds of idChunks(options.trialIds)) {
-      const selected = {
-        sweepId: options.sweepId,
-        status: { in: ["queued", "running"] },
-        ...(trialIds ? { id: { in: trialIds } } : {}),
-      };
-      // Trials before attempts, the order every other lease operation locks them in (no deadlock on PostgreSQL).
-      const cancelled = await tx.trial.updateMany({
-        where: selected,
-        data: { status: "cancelled", leaseToken: null, leaseExpiresAt: null },
-      });
-      await tx.attempt.updateMany({
-        where: {
-          status: "running",
-          trial: { sweepId: options.sweepId, status: "cancelled", ...(trialIds ? { id: { in: trialIds } } : {}) },
-        },
-        data: { status: "cancelled", finishedAt: now, errorMessage: "cancelled by the owner" },
-      });
-      count += cancelled.count;
-    }
-    return { cancelled: count };
-  }));
+  return changing(
+    options.sweepId,
+    db.$transaction(async (tx) => {
+      let count = 0;
+      for (const trialIds of idChunks(options.trialIds)) {
+        const selected = {
+          sweepId: options.sweepId,
+          status: { in: ["queued", "running"] },
+          ...(trialIds ? { id: { in: trialIds } } : {}),
+        };
+        // Trials before attempts, the order every other lease operation locks them in (no deadlock on PostgreSQL).
+        const cancelled = await tx.trial.updateMany({
+          where: selected,
+          data: { status: "cancelled", leaseToken: null, leaseExpiresAt: null },
+        });
+        await tx.attempt.updateMany({
+          where: {
+            status: "running",
+            trial: { sweepId: options.sweepId, status: "cancelled", ...(trialIds ? { id: { in: trialIds } } : {}) },
+          },
+          data: { status: "cancelled", finishedAt: now, errorMessage: "cancelled by the owner" },
+        });
+        count += cancelled.count;
+      }
+      return { cancelled: count };
+    }),
+  );
 }
 
 /**
@@ -343,29 +347,32 @@ export async function cancelTrials(db: Db, options: SelectionOptions): Promise<{
  * the accepted one included, stay as history.
  */
 export async function requeueTrials(db: Db, options: SelectionOptions & { resetDone?: boolean }): Promise<{ requeued: number; reset: number }> {
-  return changing(options.sweepId, db.$transaction(async (tx) => {
-    let count = 0;
-    let reset = 0;
-    for (const trialIds of idChunks(options.trialIds)) {
-      const requeued = await tx.trial.updateMany({
-        where: {
-          sweepId: options.sweepId,
-          status: { in: ["failed", "cancelled"] },
-          ...(trialIds ? { id: { in: trialIds } } : {}),
-        },
-        data: { status: "queued", failureCount: 0, leaseToken: null, leaseExpiresAt: null },
-      });
-      count += requeued.count;
-      if (options.resetDone && trialIds) {
-        const cleared = await tx.trial.updateMany({
-          where: { sweepId: options.sweepId, status: "done", id: { in: trialIds } },
-          data: { status: "queued", failureCount: 0, leaseToken: null, leaseExpiresAt: null, doneAttemptId: null, ...CLEARED_RESULT },
+  return changing(
+    options.sweepId,
+    db.$transaction(async (tx) => {
+      let count = 0;
+      let reset = 0;
+      for (const trialIds of idChunks(options.trialIds)) {
+        const requeued = await tx.trial.updateMany({
+          where: {
+            sweepId: options.sweepId,
+            status: { in: ["failed", "cancelled"] },
+            ...(trialIds ? { id: { in: trialIds } } : {}),
+          },
+          data: { status: "queued", failureCount: 0, leaseToken: null, leaseExpiresAt: null },
         });
-        reset += cleared.count;
+        count += requeued.count;
+        if (options.resetDone && trialIds) {
+          const cleared = await tx.trial.updateMany({
+            where: { sweepId: options.sweepId, status: "done", id: { in: trialIds } },
+            data: { status: "queued", failureCount: 0, leaseToken: null, leaseExpiresAt: null, doneAttemptId: null, ...CLEARED_RESULT },
+          });
+          reset += cleared.count;
+        }
       }
-    }
-    return { requeued: count + reset, reset };
-  }));
+      return { requeued: count + reset, reset };
+    }),
+  );
 }
 
 /**
@@ -386,20 +393,23 @@ export async function rotateRunLink(db: Db, options: { sweepId: string; newId: s
   const now = options.now ?? new Date();
   const { sweepId, newId } = options;
   const postgres = rawSqlOf(db).kind === "postgres";
-  return changing(sweepId, db.$transaction(async (tx) => {
-    if (postgres) await tx.$queryRawUnsafe('SELECT "id" FROM "Trial" WHERE "sweepId" = $1 ORDER BY "id" FOR UPDATE', sweepId);
-    const requeued = await tx.trial.updateMany({
-      where: { sweepId, status: "running" },
-      data: { status: "queued", leaseToken: null, leaseExpiresAt: null },
-    });
-    await tx.attempt.updateMany({
-      where: { status: "running", trial: { sweepId, status: "queued" } },
-      data: { status: "cancelled", finishedAt: now, errorMessage: "the run link was rotated by the owner" },
-    });
-    const moved = await tx.sweep.updateMany({ where: { id: sweepId }, data: { id: newId } });
-    if (moved.count === 0) throw new NotFoundError("sweep");
-    return { sweepId: newId, requeued: requeued.count };
-  }));
+  return changing(
+    sweepId,
+    db.$transaction(async (tx) => {
+      if (postgres) await tx.$queryRawUnsafe('SELECT "id" FROM "Trial" WHERE "sweepId" = $1 ORDER BY "id" FOR UPDATE', sweepId);
+      const requeued = await tx.trial.updateMany({
+        where: { sweepId, status: "running" },
+        data: { status: "queued", leaseToken: null, leaseExpiresAt: null },
+      });
+      await tx.attempt.updateMany({
+        where: { status: "running", trial: { sweepId, status: "queued" } },
+        data: { status: "cancelled", finishedAt: now, errorMessage: "the run link was rotated by the owner" },
+      });
+      const moved = await tx.sweep.updateMany({ where: { id: sweepId }, data: { id: newId } });
+      if (moved.count === 0) throw new NotFoundError("sweep");
+      return { sweepId: newId, requeued: requeued.count };
+    }),
+  );
 }
 
 /** A trial row's result columns, emptied. */

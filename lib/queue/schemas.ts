@@ -49,7 +49,11 @@ export const trialResultSchema = z.strictObject({
   finalLoss: z.number().finite(),
   lossCurve: z.array(lossPoint).max(2000).default([]),
   // A week; also keeps the value inside a 32-bit database integer.
-  durationMs: z.number().int().min(0).max(7 * 24 * 3600 * 1000),
+  durationMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 24 * 3600 * 1000),
   imagesPerSecond: z.number().finite().min(0).nullable().default(null),
   realShare: z.number().min(0).max(1).nullable().default(null),
   environment: environmentSchema,
@@ -85,7 +89,12 @@ function finiteOrNull(value: number | undefined): number | null {
 export const tokenSchema = z.string().min(16).max(100);
 
 export const claimRequestSchema = z.strictObject({
-  workerId: z.string().min(4).max(64).regex(/^[A-Za-z0-9_-]+$/, "letters, digits, _ and - only").optional(),
+  workerId: z
+    .string()
+    .min(4)
+    .max(64)
+    .regex(/^[A-Za-z0-9_-]+$/, "letters, digits, _ and - only")
+    .optional(),
   workerLabel: z.string().max(80).optional(),
   userAgent: z.string().max(500).optional(),
 });

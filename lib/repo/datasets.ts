@@ -44,7 +44,10 @@ export interface SaveUploadInput {
  * an unreferenced blob (harmless, content-addressed), never a row without
  * its bytes. The same content uploaded again returns the existing row.
  */
-export async function saveUpload(db: Db, input: SaveUploadInput): Promise<{ dataset: DatasetView; deduplicated: boolean; deleteSecret: string | null }> {
+export async function saveUpload(
+  db: Db,
+  input: SaveUploadInput,
+): Promise<{ dataset: DatasetView; deduplicated: boolean; deleteSecret: string | null }> {
   const asset = encodeDatasetAsset(input.ingested.set);
   const known = await db.dataset.findUnique({ where: { sha256: sha256Of(asset) } });
   if (known) return { dataset: toView(known), deduplicated: true, deleteSecret: null };
@@ -112,11 +115,25 @@ export function realSplitIssues(
   paths: { ref: string; trainSize: string },
 ): IssueDetail[] {
   if (real.numClasses < 2) {
-    return [{ path: paths.ref, message: `${real.name} has no labels, so it can only be used as generated data`, expected: "a labelled dataset", received: "unlabelled" }];
+    return [
+      {
+        path: paths.ref,
+        message: `${real.name} has no labels, so it can only be used as generated data`,
+        expected: "a labelled dataset",
+        received: "unlabelled",
+      },
+    ];
   }
   const total = sizes.trainSize + sizes.testSize;
   if (total > real.count) {
-    return [{ path: paths.trainSize, message: `trainSize + testSize = ${total} exceeds the ${real.count} images of ${real.name}`, expected: `<= ${real.count}`, received: String(total) }];
+    return [
+      {
+        path: paths.trainSize,
+        message: `trainSize + testSize = ${total} exceeds the ${real.count} images of ${real.name}`,
+        expected: `<= ${real.count}`,
+        received: String(total),
+      },
+    ];
   }
   return [];
 }
@@ -233,8 +250,13 @@ export async function sweepsUsing(db: Db, sha256: string): Promise<number> {
 /** Which of these datasets the holder of `secrets` (sha256 -> secret, from this browser's cookies) may delete. */
 export async function deletableBy(db: Db, secrets: Map<string, string>): Promise<Set<string>> {
   if (secrets.size === 0) return new Set();
-  const rows = await db.dataset.findMany({ where: { sha256: { in: [...secrets.keys()].slice(0, 500) } }, select: { sha256: true, deleteSecretHash: true } });
-  return new Set(rows.filter((row) => row.deleteSecretHash && secretMatches(secrets.get(row.sha256) ?? "", row.deleteSecretHash)).map((row) => row.sha256));
+  const rows = await db.dataset.findMany({
+    where: { sha256: { in: [...secrets.keys()].slice(0, 500) } },
+    select: { sha256: true, deleteSecretHash: true },
+  });
+  return new Set(
+    rows.filter((row) => row.deleteSecretHash && secretMatches(secrets.get(row.sha256) ?? "", row.deleteSecretHash)).map((row) => row.sha256),
+  );
 }
 
 /**
@@ -246,8 +268,12 @@ export async function deletableBy(db: Db, secrets: Map<string, string>): Promise
 export async function deleteDataset(db: Db, sha256: string, secret: string | undefined): Promise<void> {
   const row = await db.dataset.findUnique({ where: { sha256 }, select: { deleteSecretHash: true } });
   if (!row) throw new NotFoundError("dataset");
-  if (!secret) throw new UnauthorizedError("deleting a dataset needs the delete secret its upload returned (X-Delete-Secret), or this browser's cookie from the upload");
-  if (!row.deleteSecretHash || !secretMatches(secret, row.deleteSecretHash)) throw new ForbiddenError("the delete secret does not match this dataset");
+  if (!secret)
+    throw new UnauthorizedError(
+      "deleting a dataset needs the delete secret its upload returned (X-Delete-Secret), or this browser's cookie from the upload",
+    );
+  if (!row.deleteSecretHash || !secretMatches(secret, row.deleteSecretHash))
+    throw new ForbiddenError("the delete secret does not match this dataset");
   const users = await sweepsUsing(db, sha256);
   if (users > 0) throw new ConflictError(`${users} sweep(s) use this dataset; delete them first`, { sweeps: users });
   await db.dataset.deleteMany({ where: { sha256 } });

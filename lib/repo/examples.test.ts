@@ -71,7 +71,10 @@ for (const kind of testDatabaseKinds()) {
       const good = await writeExport(dir, "good.json");
       fs.writeFileSync(path.join(dir, "not-json.json"), "{ nope");
       const exported = JSON.parse(fs.readFileSync(good, "utf8"));
-      fs.writeFileSync(path.join(dir, "bad-config.json"), JSON.stringify({ ...exported, sweep: { ...exported.sweep, config: { training: { steps: 0 } } } }));
+      fs.writeFileSync(
+        path.join(dir, "bad-config.json"),
+        JSON.stringify({ ...exported, sweep: { ...exported.sweep, config: { training: { steps: 0 } } } }),
+      );
       // Results for a grid the config does not have: the sweep would stay half full.
       const wrong = { ...exported, trials: exported.trials.map((t: Record<string, unknown>) => ({ ...t, augValue: 0.25 })) };
       fs.writeFileSync(path.join(dir, "wrong-results.json"), JSON.stringify(wrong));

@@ -39,8 +39,10 @@ export async function sweepGeneratedSet(db: Db, sweepId: string): Promise<Datase
 /** Refuses unless the trial belongs to the sweep and its lease (this token) is live at this moment. */
 export async function assertLiveLease(db: Db, sweepId: string, trialId: string, token: string): Promise<void> {
   const trial = await db.trial.findFirst({ where: { id: trialId, sweepId }, select: { status: true, leaseToken: true, leaseExpiresAt: true } });
-  const live = trial?.status === "running" && trial.leaseToken === token && trial.leaseExpiresAt !== null && trial.leaseExpiresAt.getTime() > Date.now();
-  if (!live) throw new ForbiddenError("only a worker holding a live lease on one of this sweep's trials, or its owner, may register its generated set");
+  const live =
+    trial?.status === "running" && trial.leaseToken === token && trial.leaseExpiresAt !== null && trial.leaseExpiresAt.getTime() > Date.now();
+  if (!live)
+    throw new ForbiddenError("only a worker holding a live lease on one of this sweep's trials, or its owner, may register its generated set");
 }
 
 export function assertTrainsGenerator(config: SweepConfig): void {
@@ -56,15 +58,26 @@ export function assertTrainsGenerator(config: SweepConfig): void {
  */
 export async function generatedSetIssues(db: Db, config: SweepConfig, set: SetShape, path: string): Promise<IssueDetail[]> {
   const issues: IssueDetail[] = [];
-  if (set.numClasses > 0) issues.push({ path, message: "a generated set must be unlabelled", expected: "numClasses 0", received: String(set.numClasses) });
+  if (set.numClasses > 0)
+    issues.push({ path, message: "a generated set must be unlabelled", expected: "numClasses 0", received: String(set.numClasses) });
   const needed = generatorSampleCount(config);
   if (set.count < needed) {
-    issues.push({ path, message: `the sweep's largest generated-set size is ${needed} images; this set has ${set.count}`, expected: `>= ${needed} images`, received: String(set.count) });
+    issues.push({
+      path,
+      message: `the sweep's largest generated-set size is ${needed} images; this set has ${set.count}`,
+      expected: `>= ${needed} images`,
+      received: String(set.count),
+    });
   }
   const real = await findDataset(db, config.dataset.ref);
   const shape = (s: Pick<SetShape, "height" | "width" | "channels">) => `${s.height}x${s.width}x${s.channels}`;
   if (real && shape(real) !== shape(set)) {
-    issues.push({ path, message: `generated images must be shaped like the real ones (${shape(real)})`, expected: shape(real), received: shape(set) });
+    issues.push({
+      path,
+      message: `generated images must be shaped like the real ones (${shape(real)})`,
+      expected: shape(real),
+      received: shape(set),
+    });
   }
   return issues;
 }
@@ -79,7 +92,12 @@ export async function checkGeneratedSet(db: Db, config: SweepConfig, set: SetSha
  * bound and otherwise gets the bound one back (several browsers may train at
  * once; every trial must use the same images). The owner replaces.
  */
-export async function bindGeneratedSet(db: Db, sweepId: string, sha256: string, writer: GeneratedWriter): Promise<{ bound: boolean; dataset: DatasetView }> {
+export async function bindGeneratedSet(
+  db: Db,
+  sweepId: string,
+  sha256: string,
+  writer: GeneratedWriter,
+): Promise<{ bound: boolean; dataset: DatasetView }> {
   if (writer.kind === "owner") {
     await db.sweep.update({ where: { id: sweepId }, data: { generatedSha256: sha256 } });
   } else {

@@ -1,11 +1,6 @@
 import "server-only";
 import { z } from "zod";
-import {
-  type ExternalResultRow,
-  matchImportedResults,
-  parseResultsCsv,
-  resultRowsFromRecords,
-} from "@/lib/analysis";
+import { type ExternalResultRow, matchImportedResults, parseResultsCsv, resultRowsFromRecords } from "@/lib/analysis";
 import type { Db } from "@/lib/db/client";
 import { AppError, ConflictError, type IssueDetail, ValidationError } from "@/lib/errors";
 import { randomId } from "@/lib/ids";
@@ -483,14 +478,12 @@ async function storeExternalResult(db: Db, sweepId: string, body: ExternalResult
     return { trialId: trial.id, outcome: "accepted" };
   }
   const stored = await db.trial.findUnique({ where: { id: trial.id }, select: { doneAttemptId: true } });
-  const attempt = stored?.doneAttemptId
-    ? await db.attempt.findUnique({ where: { id: stored.doneAttemptId }, select: { resultHash: true } })
-    : null;
+  const attempt = stored?.doneAttemptId ? await db.attempt.findUnique({ where: { id: stored.doneAttemptId }, select: { resultHash: true } }) : null;
   if (attempt?.resultHash === resultHash(result)) return { trialId: trial.id, outcome: "duplicate" };
-  throw new ConflictError(
-    `the trial at ${describeCell(trial)} already has a different result; results are never overwritten`,
-    { trialId: trial.id, trialStatus: "done" },
-  );
+  throw new ConflictError(`the trial at ${describeCell(trial)} already has a different result; results are never overwritten`, {
+    trialId: trial.id,
+    trialStatus: "done",
+  });
 }
 
 function describeCell(trial: TrialView): string {

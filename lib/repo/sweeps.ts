@@ -7,7 +7,7 @@ import { countsFrom, type StatusCounts, type TrialStatus } from "@/lib/queue/sta
 import { expandGrid } from "@/lib/sweep/grid";
 import { sweepConfigHash, trialConfigHash } from "@/lib/sweep/hash";
 import { storedConfig } from "@/lib/sweep/stored-config";
-import { type SweepConfig, sweepConfigSchema } from "@/lib/sweep/schema";
+import type { SweepConfig } from "@/lib/sweep/schema";
 import type { SweepView, TrialView } from "./views";
 
 export interface CreatedSweep {

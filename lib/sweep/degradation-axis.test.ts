@@ -79,12 +79,21 @@ describe("degradation axis", () => {
     expect(both.error!.issues[0]!.message).toMatch(/either here or as axes.degradation/);
     const range = sweepConfigSchema.safeParse({ axes: { degradation: { values: [0, 1.5, 0, -1] } } });
     expect(range.success).toBe(false);
-    expect(range.error!.issues.map((i) => i.path.join(".")).sort()).toEqual(["axes.degradation.values.1", "axes.degradation.values.2", "axes.degradation.values.3"]);
+    expect(range.error!.issues.map((i) => i.path.join(".")).sort()).toEqual([
+      "axes.degradation.values.1",
+      "axes.degradation.values.2",
+      "axes.degradation.values.3",
+    ]);
   });
 
   it("counts the axis against the trial limit", () => {
     const result = sweepConfigSchema.safeParse({
-      axes: { augmentation: { values: [0, 1] }, mixRatio: { values: [1, 10] }, degradation: { values: Array.from({ length: 11 }, (_, i) => i / 10) }, seeds: { values: Array.from({ length: 100 }, (_, i) => i) } },
+      axes: {
+        augmentation: { values: [0, 1] },
+        mixRatio: { values: [1, 10] },
+        degradation: { values: Array.from({ length: 11 }, (_, i) => i / 10) },
+        seeds: { values: Array.from({ length: 100 }, (_, i) => i) },
+      },
     });
     expect(result.success).toBe(false);
     expect(result.error!.issues[0]!.message).toMatch(/grid has 4400 trials/);

@@ -38,6 +38,11 @@ describe("formatZodIssues", () => {
   });
 
   it("summarizes as path: message lines", () => {
-    expect(summarizeIssues([{ path: "a.b", message: "bad" }, { path: "", message: "root" }])).toBe("a.b: bad\nroot");
+    expect(
+      summarizeIssues([
+        { path: "a.b", message: "bad" },
+        { path: "", message: "root" },
+      ]),
+    ).toBe("a.b: bad\nroot");
   });
 });

@@ -1,14 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  GridTooLargeError,
-  bisectionLevels,
-  bisectionOrder,
-  countTrials,
-  expandGrid,
-  formatMixRatio,
-  sortAxisValues,
-  type TrialSpec,
-} from "./grid";
+import { GridTooLargeError, bisectionLevels, bisectionOrder, countTrials, expandGrid, formatMixRatio, sortAxisValues, type TrialSpec } from "./grid";
 import { sweepConfigSchema, type SweepConfig, type SweepConfigInput } from "./schema";
 
 const config = (input: SweepConfigInput = {}): SweepConfig => sweepConfigSchema.parse(input);
@@ -72,8 +63,7 @@ describe("expandGrid", () => {
     expect(seen.size).toBe(trials.length);
     for (const a of big.axes.augmentation.values)
       for (const m of big.axes.mixRatio.values)
-        for (const g of big.axes.generatedSize.values)
-          for (const s of big.axes.seeds.values) expect(seen.has(`${a}/${m}/${g}/${s}`)).toBe(true);
+        for (const g of big.axes.generatedSize.values) for (const s of big.axes.seeds.values) expect(seen.has(`${a}/${m}/${g}/${s}`)).toBe(true);
 
     const sortedAug = sortAxisValues(big.axes.augmentation.values);
     const sortedMix = sortAxisValues(big.axes.mixRatio.values);

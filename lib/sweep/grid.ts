@@ -177,13 +177,7 @@ export function expandGrid(config: SweepConfig): TrialSpec[] {
   // Within one level the rank sum spreads new points out: cells whose other
   // coordinates are still coarse come before ones deep in the refinement.
   cells.sort(
-    (x, y) =>
-      x.level - y.level ||
-      x.rankSum - y.rankSum ||
-      x.idx[0] - y.idx[0] ||
-      x.idx[1] - y.idx[1] ||
-      x.idx[2] - y.idx[2] ||
-      x.idx[3] - y.idx[3],
+    (x, y) => x.level - y.level || x.rankSum - y.rankSum || x.idx[0] - y.idx[0] || x.idx[1] - y.idx[1] || x.idx[2] - y.idx[2] || x.idx[3] - y.idx[3],
   );
 
   const trials: TrialSpec[] = [];

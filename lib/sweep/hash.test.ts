@@ -63,9 +63,7 @@ describe("sha256Hex", () => {
 
 describe("canonicalJson", () => {
   it("sorts keys at every depth and adds no whitespace", () => {
-    expect(canonicalJson({ b: 1, a: { d: [3, { z: 1, y: 2 }], c: "x" } })).toBe(
-      '{"a":{"c":"x","d":[3,{"y":2,"z":1}]},"b":1}',
-    );
+    expect(canonicalJson({ b: 1, a: { d: [3, { z: 1, y: 2 }], c: "x" } })).toBe('{"a":{"c":"x","d":[3,{"y":2,"z":1}]},"b":1}');
   });
 
   it("is independent of key insertion order", () => {

@@ -26,14 +26,6 @@ export {
   sortAxisValues,
   type TrialSpec,
 } from "./grid";
-export {
-  canonicalJson,
-  sha256Bytes,
-  sha256Hex,
-  sweepConfigHash,
-  trialConfigHash,
-  trialEffectiveConfig,
-  utf8Bytes,
-} from "./hash";
+export { canonicalJson, sha256Bytes, sha256Hex, sweepConfigHash, trialConfigHash, trialEffectiveConfig, utf8Bytes } from "./hash";
 export { formatZodIssues, joinPath, summarizeIssues, type FieldIssue } from "./errors";
 export { SweepSpecError, parseSweepSpec, type SpecIssue } from "./wandb";

@@ -214,7 +214,11 @@ const generatedSchema = z
       ctx.addIssue({ code: "custom", path: ["vae"], message: 'vae settings apply only when source is "vae"' });
     }
     if (source === "vae" && ref !== null) {
-      ctx.addIssue({ code: "custom", path: ["ref"], message: 'ref must be null when source is "vae" (the generator is trained from the real train split)' });
+      ctx.addIssue({
+        code: "custom",
+        path: ["ref"],
+        message: 'ref must be null when source is "vae" (the generator is trained from the real train split)',
+      });
     }
     if (source === "upload") {
       if (ref === null) {
@@ -261,60 +265,59 @@ const trainingSchema = z
 const STORABLE_TEXT_RE = /^(?:[^\u0000\ud800-\udfff]|[\ud800-\udbff][\udc00-\udfff])*$/;
 const storableText = { pattern: STORABLE_TEXT_RE, message: "must not contain NUL characters or unpaired surrogates" };
 
-export const sweepConfigSchema = z.strictObject({
-  name: z.string().trim().min(1).max(120).regex(storableText.pattern, storableText.message).default("Quick demo sweep"),
-  description: z.string().max(2000).regex(storableText.pattern, storableText.message).default(""),
-  dataset: z
-    .strictObject({
-      ref: z
-        .string()
-        .regex(DATASET_REF_RE, 'expected "builtin:<name>" or "sha256:<64 hex digits>"')
-        .default("builtin:mnist"),
-      trainSize: int(100, 60_000).default(2000),
-      testSize: int(100, 60_000).default(2000),
-    })
-    .prefault({}),
-  generated: generatedSchema.prefault({}),
-  method: z.literal("simclr").default("simclr"),
-  encoder: z
-    .strictObject({
-      arch: z.literal("convnet").default("convnet"),
-      width: int(4, 128).default(16),
-      depth: int(1, 6).default(3),
-      projectionDim: int(8, 512).default(64),
-    })
-    .prefault({}),
-  training: trainingSchema.prefault({}),
-  evaluation: z
-    .strictObject({
-      linearProbeEpochs: int(1, 500).default(50),
-      knnK: int(1, 200).default(20),
-    })
-    .prefault({}),
-  axes: axesSchema.prefault({}),
-  execution: z
-    .strictObject({
-      maxAttempts: int(1, 20).default(3),
-      leaseSeconds: int(5, 3600).default(60),
-    })
-    .prefault({}),
-}).superRefine((config, ctx) => {
-  if (config.axes.degradation === undefined) return;
-  if (config.generated.source !== "heldout-real") {
-    ctx.addIssue({
-      code: "custom",
-      path: ["axes", "degradation"],
-      message: `a degradation axis needs generated.source "heldout-real" (the degradable stand-in generator), got "${config.generated.source}"`,
-    });
-  }
-  if (config.generated.degradation !== 0) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["generated", "degradation"],
-      message: `set the degradation either here or as axes.degradation, not both (got ${config.generated.degradation} here)`,
-    });
-  }
-});
+export const sweepConfigSchema = z
+  .strictObject({
+    name: z.string().trim().min(1).max(120).regex(storableText.pattern, storableText.message).default("Quick demo sweep"),
+    description: z.string().max(2000).regex(storableText.pattern, storableText.message).default(""),
+    dataset: z
+      .strictObject({
+        ref: z.string().regex(DATASET_REF_RE, 'expected "builtin:<name>" or "sha256:<64 hex digits>"').default("builtin:mnist"),
+        trainSize: int(100, 60_000).default(2000),
+        testSize: int(100, 60_000).default(2000),
+      })
+      .prefault({}),
+    generated: generatedSchema.prefault({}),
+    method: z.literal("simclr").default("simclr"),
+    encoder: z
+      .strictObject({
+        arch: z.literal("convnet").default("convnet"),
+        width: int(4, 128).default(16),
+        depth: int(1, 6).default(3),
+        projectionDim: int(8, 512).default(64),
+      })
+      .prefault({}),
+    training: trainingSchema.prefault({}),
+    evaluation: z
+      .strictObject({
+        linearProbeEpochs: int(1, 500).default(50),
+        knnK: int(1, 200).default(20),
+      })
+      .prefault({}),
+    axes: axesSchema.prefault({}),
+    execution: z
+      .strictObject({
+        maxAttempts: int(1, 20).default(3),
+        leaseSeconds: int(5, 3600).default(60),
+      })
+      .prefault({}),
+  })
+  .superRefine((config, ctx) => {
+    if (config.axes.degradation === undefined) return;
+    if (config.generated.source !== "heldout-real") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["axes", "degradation"],
+        message: `a degradation axis needs generated.source "heldout-real" (the degradable stand-in generator), got "${config.generated.source}"`,
+      });
+    }
+    if (config.generated.degradation !== 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["generated", "degradation"],
+        message: `set the degradation either here or as axes.degradation, not both (got ${config.generated.degradation} here)`,
+      });
+    }
+  });
 
 export type SweepConfig = z.output<typeof sweepConfigSchema>;
 export type SweepConfigInput = z.input<typeof sweepConfigSchema>;

@@ -108,9 +108,7 @@ describe("parseSweepSpec happy paths", () => {
 
   it("accepts a one-element values list for a constant and the generated_ref extension", () => {
     const ref = `sha256:${"0".repeat(64)}`;
-    const config = parseSweepSpec(
-      spec(`  steps: {values: [700]}\n  generated_source: {value: upload}\n  generated_ref: {value: "${ref}"}`),
-    );
+    const config = parseSweepSpec(spec(`  steps: {values: [700]}\n  generated_source: {value: upload}\n  generated_ref: {value: "${ref}"}`));
     expect(config.training.steps).toBe(700);
     expect(config.generated).toMatchObject({ source: "upload", ref });
   });
@@ -148,10 +146,7 @@ describe("parseSweepSpec errors", () => {
   });
 
   it("refuses two augmentation knobs, naming both", () => {
-    const issue = expectIssue(
-      spec("  aug_strength: {values: [0, 1]}\n  jitter_prob: {values: [0.4, 0.8]}"),
-      "parameters.jitter_prob",
-    );
+    const issue = expectIssue(spec("  aug_strength: {values: [0, 1]}\n  jitter_prob: {values: [0.4, 0.8]}"), "parameters.jitter_prob");
     expect(issue.message).toContain("aug_strength");
     expect(issue.message).toContain("jitter_prob");
   });

@@ -68,8 +68,7 @@ const KNOWN_PARAMS = [...Object.keys(AUG_PARAMS), ...Object.keys(AXIS_PARAMS), .
 const IGNORED_TOP_LEVEL = ["program", "metric", "command", "project", "entity"];
 const KNOWN_TOP_LEVEL = ["method", "name", "description", "parameters", ...IGNORED_TOP_LEVEL];
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
 
 const has = (record: Record<string, unknown>, key: string) => Object.prototype.hasOwnProperty.call(record, key);
 
@@ -84,9 +83,7 @@ interface Origin {
 export function parseSweepSpec(text: string): SweepConfig {
   const doc = parseDocument(text);
   if (doc.errors.length > 0) {
-    throw new SweepSpecError(
-      doc.errors.map((error) => ({ path: "", message: `YAML syntax error: ${firstLine(error.message)}` })),
-    );
+    throw new SweepSpecError(doc.errors.map((error) => ({ path: "", message: `YAML syntax error: ${firstLine(error.message)}` })));
   }
   let spec: unknown;
   try {
@@ -182,9 +179,7 @@ export function parseSweepSpec(text: string): SweepConfig {
   Object.assign(input, sections);
   const result = sweepConfigSchema.safeParse(input);
   if (result.success) return result.data;
-  throw new SweepSpecError(
-    formatZodIssues(result.error).map((issue) => mapIssue(issue.path, issue.message, origins)),
-  );
+  throw new SweepSpecError(formatZodIssues(result.error).map((issue) => mapIssue(issue.path, issue.message, origins)));
 }
 
 type Entry = { form: "value"; value: unknown } | { form: "values"; values: unknown[] };

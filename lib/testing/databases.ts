@@ -35,7 +35,9 @@ function withDatabase(url: string, database: string): string {
 }
 
 export async function createScratchPostgres(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const database = `inflation_lab_test_${randomId(6).toLowerCase().replace(/[^a-z0-9]/g, "x")}`;
+  const database = `inflation_lab_test_${randomId(6)
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, "x")}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   try {

@@ -26,7 +26,7 @@ interface RouteEntry {
 }
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
-const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
+type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
 function findRoutes(dir: string, segments: string[] = []): RouteEntry[] {
   const entries: RouteEntry[] = [];
@@ -70,7 +70,10 @@ async function sendResponse(response: Response, outgoing: http.ServerResponse): 
   outgoing.writeHead(response.status, headers);
   if (!response.body) return void outgoing.end();
   await new Promise<void>((resolve, reject) => {
-    Readable.fromWeb(response.body as import("node:stream/web").ReadableStream).pipe(outgoing).on("finish", resolve).on("error", reject);
+    Readable.fromWeb(response.body as import("node:stream/web").ReadableStream)
+      .pipe(outgoing)
+      .on("finish", resolve)
+      .on("error", reject);
   });
 }
 
@@ -92,7 +95,7 @@ function servePublic(pathname: string, outgoing: http.ServerResponse): boolean {
 
 export async function startRouteServer(): Promise<RouteServer> {
   const routes = findRoutes(path.join(ROOT, "app", "api"));
-  const modules = new Map<string, Promise<Partial<Record<(typeof METHODS)[number], Handler>>>>();
+  const modules = new Map<string, Promise<Partial<Record<Method, Handler>>>>();
   let origin = "";
   const server = http.createServer((incoming, outgoing) => {
     void (async () => {
@@ -101,7 +104,7 @@ export async function startRouteServer(): Promise<RouteServer> {
         const match = entry.pattern.exec(pathname);
         if (!match) continue;
         if (!modules.has(entry.file)) modules.set(entry.file, import(/* @vite-ignore */ entry.file));
-        const handler = (await modules.get(entry.file))?.[incoming.method as (typeof METHODS)[number]];
+        const handler = (await modules.get(entry.file))?.[incoming.method as Method];
         if (!handler) {
           outgoing.writeHead(405).end();
           return;

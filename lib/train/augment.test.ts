@@ -11,7 +11,10 @@ beforeAll(async () => {
 function randomImages(seed: number, shape: [number, number, number, number]): tf.Tensor4D {
   const rng = createRng(seed);
   const size = shape.reduce((a, b) => a * b, 1);
-  return tf.tensor4d(Float32Array.from({ length: size }, () => Math.round(rng.next() * 255) / 255), shape);
+  return tf.tensor4d(
+    Float32Array.from({ length: size }, () => Math.round(rng.next() * 255) / 255),
+    shape,
+  );
 }
 
 describe("augmentParams", () => {
@@ -110,7 +113,12 @@ describe("batched augmentation", () => {
   });
 
   it("draws jitter factors within (max(0, 1-0.8j), 1+0.8j) and hue within ±0.2j, with probability about p", () => {
-    const draws = sampleAugmentDraws(createRng(4), 4000, { ...SIMCLR_AUGMENT, jitterStrength: 0.5, jitterProb: 0.4 }, { height: 8, width: 8, channels: 3 });
+    const draws = sampleAugmentDraws(
+      createRng(4),
+      4000,
+      { ...SIMCLR_AUGMENT, jitterStrength: 0.5, jitterProb: 0.4 },
+      { height: 8, width: 8, channels: 3 },
+    );
     const jitter = draws.jitter ?? new Float32Array();
     let jittered = 0;
     for (let i = 0; i < 4000; i++) {

@@ -157,7 +157,9 @@ function mul3(a: number[], b: number[]): number[] {
 function invert3(m: number[]): number[] {
   const [a, b, c, d, e, f, g, h, i] = m as [number, number, number, number, number, number, number, number, number];
   const det = a * (e * i - f * h) - b * (d * i - f * g) + c * (d * h - e * g);
-  return [e * i - f * h, c * h - b * i, b * f - c * e, f * g - d * i, a * i - c * g, c * d - a * f, d * h - e * g, b * g - a * h, a * e - b * d].map((v) => v / det);
+  return [e * i - f * h, c * h - b * i, b * f - c * e, f * g - d * i, a * i - c * g, c * d - a * f, d * h - e * g, b * g - a * h, a * e - b * d].map(
+    (v) => v / det,
+  );
 }
 
 const clip01 = (t: tf.Tensor): tf.Tensor4D => tf.clipByValue(t, 0, 1) as tf.Tensor4D;
@@ -187,13 +189,7 @@ export function applyAugmentation(images: tf.Tensor4D, sourceIndex: Int32Array, 
   return tf.tidy(() => {
     const [, height, width] = images.shape;
     const count = draws.count;
-    let out = tf.image.cropAndResize(
-      images,
-      tf.tensor2d(draws.boxes, [count, 4]),
-      tf.tensor1d(sourceIndex, "int32"),
-      [height, width],
-      "bilinear",
-    );
+    let out = tf.image.cropAndResize(images, tf.tensor2d(draws.boxes, [count, 4]), tf.tensor1d(sourceIndex, "int32"), [height, width], "bilinear");
     if (draws.jitter) out = colorJitter(out, draws.jitter, count);
     if (draws.grayscale) {
       const mask = perImage(draws.grayscale, 0, 1, count);

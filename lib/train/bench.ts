@@ -47,13 +47,24 @@ async function profileStep(step: () => Promise<void>): Promise<StepProfile> {
     entry.ms = entry.ms === null || ms === null ? null : entry.ms + ms;
     byName.set(kernel.name, entry);
   }
-  const kernels = [...byName.entries()].map(([name, entry]) => ({ name, calls: entry.calls, ms: entry.ms === null ? null : Number(entry.ms.toFixed(2)) }));
+  const kernels = [...byName.entries()].map(([name, entry]) => ({
+    name,
+    calls: entry.calls,
+    ms: entry.ms === null ? null : Number(entry.ms.toFixed(2)),
+  }));
   kernels.sort((a, b) => (b.ms ?? 0) - (a.ms ?? 0));
   const timed = kernels.every((kernel) => kernel.ms !== null);
   return {
     kernelCount: info.kernels.length,
     // "unnamed scope" entries are custom-gradient ops whose inner kernels are listed too.
-    kernelMsTotal: timed ? Number(kernels.filter((k) => k.name !== "unnamed scope").reduce((a, k) => a + (k.ms as number), 0).toFixed(1)) : null,
+    kernelMsTotal: timed
+      ? Number(
+          kernels
+            .filter((k) => k.name !== "unnamed scope")
+            .reduce((a, k) => a + (k.ms as number), 0)
+            .toFixed(1),
+        )
+      : null,
     wallMs: Number(wallMs.toFixed(1)),
     kernels,
   };

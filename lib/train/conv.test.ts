@@ -41,7 +41,8 @@ const MODES: ConvGradientOptions[] = [
   { filterGradient: "dilated-conv", inputGradient: "transposed-conv" },
 ];
 
-const describeCase = (c: Case) => `${c.size.join("x")}x${c.channels[0]} -> ${c.channels[1]}, kernel ${c.kernel.join("x")}, stride ${c.stride}, pad ${c.pad}`;
+const describeCase = (c: Case) =>
+  `${c.size.join("x")}x${c.channels[0]} -> ${c.channels[1]}, kernel ${c.kernel.join("x")}, stride ${c.stride}, pad ${c.pad}`;
 
 function randomArrays(c: Case, seed: number) {
   const rng = createRng(seed);
@@ -64,10 +65,19 @@ function run(c: Case, seed: number, layer: (x: tf.Tensor4D, w: tf.Tensor4D, b: t
     const b = tf.tensor1d(arrays.bias);
     const value = layer(x, w, b);
     const rng = createRng(seed + 1);
-    const weights = tf.tensor(Float32Array.from({ length: value.size }, () => rng.normal()), value.shape);
-    const objective = (a: tf.Tensor, k: tf.Tensor, bb: tf.Tensor) => tf.sum(tf.mul(layer(a as tf.Tensor4D, k as tf.Tensor4D, bb as tf.Tensor1D), weights));
+    const weights = tf.tensor(
+      Float32Array.from({ length: value.size }, () => rng.normal()),
+      value.shape,
+    );
+    const objective = (a: tf.Tensor, k: tf.Tensor, bb: tf.Tensor) =>
+      tf.sum(tf.mul(layer(a as tf.Tensor4D, k as tf.Tensor4D, bb as tf.Tensor1D), weights));
     const [dx, dw, db] = tf.grads(objective)([x, w, b]);
-    return { value: value.dataSync() as Float32Array, dx: dx!.dataSync() as Float32Array, dw: dw!.dataSync() as Float32Array, db: db!.dataSync() as Float32Array };
+    return {
+      value: value.dataSync() as Float32Array,
+      dx: dx!.dataSync() as Float32Array,
+      dw: dw!.dataSync() as Float32Array,
+      db: db!.dataSync() as Float32Array,
+    };
   });
 }
 

@@ -60,7 +60,12 @@ export function convLayer(
   const relu = options.relu ?? false;
   const modes = { ...DEFAULT_CONV_GRADIENTS, ...definedOnly(options) };
   const needInputGradient = options.needInputGradient ?? true;
-  const explicit: Pad4 = [[0, 0], [pad, pad], [pad, pad], [0, 0]];
+  const explicit: Pad4 = [
+    [0, 0],
+    [pad, pad],
+    [pad, pad],
+    [0, 0],
+  ];
   if (options.tfjs) {
     return tf.fused.conv2d({ x, filter, strides: stride, pad: explicit, bias: bias ?? undefined, activation: relu ? "relu" : "linear" });
   }
@@ -68,11 +73,13 @@ export function convLayer(
   // gradient is being recorded, which is always the case here.
   const forward = (xs: tf.Tensor4D, ws: tf.Tensor4D, bs: tf.Tensor1D | null): tf.Tensor4D =>
     bs || relu
-      ? (tf.engine().runKernel(
-          "FusedConv2D",
-          bs ? { x: xs, filter: ws, bias: bs } : { x: xs, filter: ws },
-          { strides: stride, pad: explicit, dataFormat: "NHWC", dilations: 1, activation: relu ? "relu" : "linear" } as unknown as tf.NamedAttrMap,
-        ) as tf.Tensor4D)
+      ? (tf.engine().runKernel("FusedConv2D", bs ? { x: xs, filter: ws, bias: bs } : { x: xs, filter: ws }, {
+          strides: stride,
+          pad: explicit,
+          dataFormat: "NHWC",
+          dilations: 1,
+          activation: relu ? "relu" : "linear",
+        } as unknown as tf.NamedAttrMap) as tf.Tensor4D)
       : tf.conv2d(xs, ws, stride, explicit);
 
   const gradients = (dy: tf.Tensor4D, xs: tf.Tensor4D, ws: tf.Tensor4D, ys: tf.Tensor4D) => {
@@ -204,7 +211,12 @@ function dilatedFilterGradient(
   const biasRow = tapY !== null && tapX !== null;
   if (biasRow) xT = tf.concat([xT, tf.ones([1, xT.shape[1], xT.shape[2], batch])], 0);
   const dyT = tf.transpose(dy, [1, 2, 0, 3]);
-  const explicit: Pad4 = [[0, 0], [pad, padBottom], [pad, padRight], [0, 0]];
+  const explicit: Pad4 = [
+    [0, 0],
+    [pad, padBottom],
+    [pad, padRight],
+    [0, 0],
+  ];
   const grad = tf.conv2d(xT, dyT, 1, explicit, "NHWC", stride); // [Ci (+1), kh, kw, Co]
   if (!biasRow) return { dw: tf.transpose(grad, [1, 2, 0, 3]), db: withBias ? tf.sum<tf.Tensor1D>(dy, [0, 1, 2]) : null };
   const outChannels = dy.shape[3];
@@ -220,7 +232,15 @@ export function im2col(x: tf.Tensor4D, kernel: [number, number], stride: number,
     const [kh, kw] = kernel;
     const outHeight = outSize(height, kh, stride, pad);
     const outWidth = outSize(width, kw, stride, pad);
-    const padded = pad > 0 ? tf.pad(x, [[0, 0], [pad, pad], [pad, pad], [0, 0]]) : x;
+    const padded =
+      pad > 0
+        ? tf.pad(x, [
+            [0, 0],
+            [pad, pad],
+            [pad, pad],
+            [0, 0],
+          ])
+        : x;
     const views: tf.Tensor4D[] = [];
     for (let ky = 0; ky < kh; ky++) {
       for (let kx = 0; kx < kw; kx++) {
@@ -295,9 +315,15 @@ export function inputGradient(
   mode: InputGradientMode = DEFAULT_CONV_GRADIENTS.inputGradient,
 ): tf.Tensor4D {
   return tf.tidy((): tf.Tensor4D => {
-    if (mode === "transposed-conv") return tf.conv2dTranspose(dy, filter, inputShape, stride, [[0, 0], [pad, pad], [pad, pad], [0, 0]]) as tf.Tensor4D;
+    if (mode === "transposed-conv")
+      return tf.conv2dTranspose(dy, filter, inputShape, stride, [
+        [0, 0],
+        [pad, pad],
+        [pad, pad],
+        [0, 0],
+      ]) as tf.Tensor4D;
     const [batch, height, width, inChannels] = inputShape;
-    const [kh, kw, , outChannels] = filter.shape;
+    const [kh, kw] = filter.shape;
     const [, outHeight, outWidth] = dy.shape;
     const planY = phasePlan(kh, stride, pad);
     const planX = phasePlan(kw, stride, pad);
@@ -306,10 +332,12 @@ export function inputGradient(
     const kernel = phaseKernel(filter, planY, planX, stride);
     const window = windowOf(dy, [planY.minOffset, planX.minOffset], [rows + planY.offsets - 1, cols + planX.offsets - 1], [outHeight, outWidth]);
     const phases = tf.conv2d(window.input, kernel, 1, window.pad); // [B, rows, cols, (ry, rx, ci)]
-    const interleaved = tf.reshape<tf.Rank.R4>(
-      tf.transpose(tf.reshape(phases, [batch * rows, cols, stride, stride * inChannels]), [0, 2, 1, 3]),
-      [batch, rows * stride, cols * stride, inChannels],
-    );
+    const interleaved = tf.reshape<tf.Rank.R4>(tf.transpose(tf.reshape(phases, [batch * rows, cols, stride, stride * inChannels]), [0, 2, 1, 3]), [
+      batch,
+      rows * stride,
+      cols * stride,
+      inChannels,
+    ]);
     if (rows * stride === height && cols * stride === width) return interleaved;
     return tf.slice(interleaved, [0, 0, 0, 0], [batch, height, width, inChannels]);
   });
@@ -320,12 +348,7 @@ export function inputGradient(
  * one product with a constant 0/1 selection [(ey, ex, ry, rx), (ky, kx)] and one
  * rank-4 transpose (the wasm backend's fast transposes stop at rank 4).
  */
-function phaseKernel(
-  filter: tf.Tensor4D,
-  planY: ReturnType<typeof phasePlan>,
-  planX: ReturnType<typeof phasePlan>,
-  stride: number,
-): tf.Tensor4D {
+function phaseKernel(filter: tf.Tensor4D, planY: ReturnType<typeof phasePlan>, planX: ReturnType<typeof phasePlan>, stride: number): tf.Tensor4D {
   const [kh, kw, inChannels, outChannels] = filter.shape;
   const ey = planY.offsets;
   const ex = planX.offsets;
@@ -350,12 +373,7 @@ function phaseKernel(
  * dy rows [start, start + length) per spatial axis, zero outside [0, size):
  * a slice where the window lies inside dy, and conv padding where it runs over.
  */
-function windowOf(
-  dy: tf.Tensor4D,
-  start: [number, number],
-  length: [number, number],
-  size: [number, number],
-): { input: tf.Tensor4D; pad: Pad4 } {
+function windowOf(dy: tf.Tensor4D, start: [number, number], length: [number, number], size: [number, number]): { input: tf.Tensor4D; pad: Pad4 } {
   const pads: [number, number][] = [];
   const begin: number[] = [];
   const extent: number[] = [];
@@ -371,7 +389,15 @@ function windowOf(
   }
   const [padY, padX] = pads as [[number, number], [number, number]];
   if (extent[0] === 0 || extent[1] === 0) {
-    return { input: tf.zeros([dy.shape[0], length[0], length[1], dy.shape[3]]), pad: [[0, 0], [0, 0], [0, 0], [0, 0]] };
+    return {
+      input: tf.zeros([dy.shape[0], length[0], length[1], dy.shape[3]]),
+      pad: [
+        [0, 0],
+        [0, 0],
+        [0, 0],
+        [0, 0],
+      ],
+    };
   }
   const whole = begin[0] === 0 && begin[1] === 0 && extent[0] === size[0] && extent[1] === size[1];
   const input = whole ? dy : tf.slice(dy, [0, begin[0] as number, begin[1] as number, 0], [-1, extent[0] as number, extent[1] as number, -1]);

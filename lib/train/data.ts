@@ -40,7 +40,11 @@ export function prepareTrialData(
   if (config.generated.source === "heldout-real") {
     source = createHeldoutRealSource(generatorPool, { degradation: config.generated.degradation });
   } else if (uploadedGenerated) {
-    source = createUploadedSource(uploadedGenerated, train, config.generated.source === "vae" ? "browser-trained VAE samples" : "uploaded generated set");
+    source = createUploadedSource(
+      uploadedGenerated,
+      train,
+      config.generated.source === "vae" ? "browser-trained VAE samples" : "uploaded generated set",
+    );
   } else {
     throw new Error(`generated source "${config.generated.source}" needs its images: pass them as uploadedGenerated`);
   }

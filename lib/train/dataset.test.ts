@@ -3,14 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import {
-  DATASET_HEADER_BYTES,
-  DatasetFormatError,
-  encodeDatasetAsset,
-  parseDatasetAsset,
-  splitBuiltin,
-  type ImageSet,
-} from "./dataset";
+import { DATASET_HEADER_BYTES, DatasetFormatError, encodeDatasetAsset, parseDatasetAsset, splitBuiltin, type ImageSet } from "./dataset";
 import { createRng } from "./rng";
 
 function syntheticSet(count: number, numClasses: number, seed = 1): ImageSet {
@@ -31,7 +24,15 @@ describe("dataset asset", () => {
   });
 
   it("round-trips an unlabelled RGB set (numClasses 0, no label bytes)", () => {
-    const set: ImageSet = { images: Uint8Array.from({ length: 2 * 3 * 3 * 3 }, (_, i) => i), labels: null, count: 2, height: 3, width: 3, channels: 3, numClasses: 0 };
+    const set: ImageSet = {
+      images: Uint8Array.from({ length: 2 * 3 * 3 * 3 }, (_, i) => i),
+      labels: null,
+      count: 2,
+      height: 3,
+      width: 3,
+      channels: 3,
+      numClasses: 0,
+    };
     const bytes = encodeDatasetAsset(set);
     expect(bytes.length).toBe(DATASET_HEADER_BYTES + 54);
     expect(parseDatasetAsset(bytes)).toEqual(set);

@@ -46,9 +46,7 @@ export function datasetAssetSize(count: number, pixelsPerImage: number, numClass
 export function parseDatasetAsset(bytes: ArrayBuffer | Uint8Array): ImageSet {
   const data = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
   if (data.byteLength < DATASET_HEADER_BYTES) {
-    throw new DatasetFormatError(
-      `dataset asset is truncated: ${data.byteLength} bytes, the header alone is ${DATASET_HEADER_BYTES}`,
-    );
+    throw new DatasetFormatError(`dataset asset is truncated: ${data.byteLength} bytes, the header alone is ${DATASET_HEADER_BYTES}`);
   }
   const magic = String.fromCharCode(data[0] ?? 0, data[1] ?? 0, data[2] ?? 0, data[3] ?? 0);
   if (magic !== DATASET_MAGIC) {
@@ -62,16 +60,12 @@ export function parseDatasetAsset(bytes: ArrayBuffer | Uint8Array): ImageSet {
   }
   const [count, height, width, channels, numClasses] = [field(8), field(12), field(16), field(20), field(24)];
   if (height < 1 || width < 1 || (channels !== 1 && channels !== 3) || numClasses > 256) {
-    throw new DatasetFormatError(
-      `invalid dataset header: ${height}x${width}x${channels}, ${numClasses} classes (channels must be 1 or 3)`,
-    );
+    throw new DatasetFormatError(`invalid dataset header: ${height}x${width}x${channels}, ${numClasses} classes (channels must be 1 or 3)`);
   }
   const pixelsPerImage = height * width * channels;
   const expected = datasetAssetSize(count, pixelsPerImage, numClasses);
   if (data.byteLength < expected) {
-    throw new DatasetFormatError(
-      `dataset asset is truncated: ${data.byteLength} bytes, header promises ${expected} (${count} images)`,
-    );
+    throw new DatasetFormatError(`dataset asset is truncated: ${data.byteLength} bytes, header promises ${expected} (${count} images)`);
   }
   if (data.byteLength > expected) {
     throw new DatasetFormatError(`dataset asset has ${data.byteLength - expected} unexpected trailing bytes`);
@@ -94,11 +88,12 @@ export function encodeDatasetAsset(set: ImageSet): Uint8Array {
   const pixelsPerImage = imageBytes(set);
   const numClasses = set.labels ? set.numClasses : 0;
   const out = new Uint8Array(datasetAssetSize(set.count, pixelsPerImage, numClasses));
-  out.set([...DATASET_MAGIC].map((c) => c.charCodeAt(0)), 0);
-  const view = new DataView(out.buffer);
-  [DATASET_VERSION, set.count, set.height, set.width, set.channels, numClasses].forEach((value, i) =>
-    view.setUint32(4 + 4 * i, value, true),
+  out.set(
+    [...DATASET_MAGIC].map((c) => c.charCodeAt(0)),
+    0,
   );
+  const view = new DataView(out.buffer);
+  [DATASET_VERSION, set.count, set.height, set.width, set.channels, numClasses].forEach((value, i) => view.setUint32(4 + 4 * i, value, true));
   out.set(set.images.subarray(0, set.count * pixelsPerImage), DATASET_HEADER_BYTES);
   if (set.labels && numClasses > 0) out.set(set.labels.subarray(0, set.count), DATASET_HEADER_BYTES + set.count * pixelsPerImage);
   return out;
@@ -143,9 +138,7 @@ export function splitBuiltin(set: ImageSet, options: { trainSize: number; testSi
     throw new RangeError(`trainSize and testSize must be positive integers (got ${trainSize}, ${testSize})`);
   }
   if (trainSize + testSize > set.count) {
-    throw new RangeError(
-      `trainSize + testSize = ${trainSize + testSize} exceeds the ${set.count} images of the dataset`,
-    );
+    throw new RangeError(`trainSize + testSize = ${trainSize + testSize} exceeds the ${set.count} images of the dataset`);
   }
   const order = stratifiedOrder(set, seed);
   return {

@@ -89,10 +89,14 @@ export async function linearProbeAccuracy(
         tf.tidy(() => {
           const x = tf.tensor2d(batchX, [batchSize, dim]);
           const y = tf.oneHot(tf.tensor1d(batchY, "int32"), numClasses);
-          optimizer.minimize(() => {
-            const logits = tf.add(linear(x, weights as tf.Tensor2D), bias);
-            return tf.neg(tf.mean<tf.Scalar>(tf.sum(tf.mul(y, tf.logSoftmax(logits)), 1)));
-          }, false, [weights, bias]);
+          optimizer.minimize(
+            () => {
+              const logits = tf.add(linear(x, weights as tf.Tensor2D), bias);
+              return tf.neg(tf.mean<tf.Scalar>(tf.sum(tf.mul(y, tf.logSoftmax(logits)), 1)));
+            },
+            false,
+            [weights, bias],
+          );
         });
       }
       // Let a cancel message in (cpu promises resolve as microtasks only).

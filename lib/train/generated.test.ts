@@ -79,7 +79,10 @@ describe("prepareTrialData with an uploaded generated set", () => {
     const { prepareTrialData } = await import("./data");
     const real: ImageSet = { ...digitLikeSet(400), labels: Uint8Array.from({ length: 400 }, (_, i) => i % 10) };
     const upload = { ...digitLikeSet(50), labels: null, numClasses: 0 };
-    const config = { dataset: { ref: "builtin:mnist", trainSize: 200, testSize: 100 }, generated: { source: "upload" as const, ref: `sha256:${"a".repeat(64)}`, degradation: 0 } };
+    const config = {
+      dataset: { ref: "builtin:mnist", trainSize: 200, testSize: 100 },
+      generated: { source: "upload" as const, ref: `sha256:${"a".repeat(64)}`, degradation: 0 },
+    };
     const data = prepareTrialData(real, config, { mixRatio: 2, generatedSize: 80 }, upload);
     expect([data.train.count, data.test.count, data.generatedSize]).toEqual([200, 100, 50]);
     expect(data.generatedDescription).toMatch(/uploaded generated set \(50 images/);

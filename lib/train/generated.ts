@@ -34,8 +34,7 @@ export function createHeldoutRealSource(pool: ImageSet, options: { degradation: 
   return {
     kind: "heldout-real",
     capacity: pool.count,
-    describe: () =>
-      `held-out real images (${pool.count} available), labels discarded, degradation ${degradation}`,
+    describe: () => `held-out real images (${pool.count} available), labels discarded, degradation ${degradation}`,
     sample(count, rng) {
       const take = Math.max(0, Math.min(Math.floor(count), pool.count));
       const chosen = permutation(pool.count, rng).subarray(0, take);

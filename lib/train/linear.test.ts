@@ -36,7 +36,10 @@ beforeAll(async () => {
 
 describe.each(["cpu", "wasm"])("flag-free matrix products on %s match tf.matMul on cpu", (backend) => {
   it("linear: x w and both gradients", () => {
-    const inputs: [Float32Array, [number, number]][] = [[random([5, 7], 1), [5, 7]], [random([7, 3], 2), [7, 3]]];
+    const inputs: [Float32Array, [number, number]][] = [
+      [random([5, 7], 1), [5, 7]],
+      [random([7, 3], 2), [7, 3]],
+    ];
     const expected = gradsOf("cpu", (x, w) => tf.matMul(x!, w!), inputs);
     const got = gradsOf(backend, (x, w) => linear(x!, w!), inputs);
     expectClose(got.value, expected.value);

@@ -40,7 +40,11 @@ async function lossOf(rows: number[][], temperature: number): Promise<number> {
 describe("NT-Xent", () => {
   it("equals the definition computed in plain loops on random inputs", async () => {
     const rng = createRng(17);
-    for (const [batch, dim, temperature] of [[4, 8, 0.2], [7, 5, 0.5], [16, 32, 1]] as const) {
+    for (const [batch, dim, temperature] of [
+      [4, 8, 0.2],
+      [7, 5, 0.5],
+      [16, 32, 1],
+    ] as const) {
       const rows = Array.from({ length: 2 * batch }, () => Array.from({ length: dim }, () => rng.normal()));
       expect(await lossOf(rows, temperature)).toBeCloseTo(ntXentReference(rows, temperature), 4);
     }
@@ -48,15 +52,33 @@ describe("NT-Xent", () => {
 
   it("matches hand-worked values", async () => {
     // B = 1: the positive is the only candidate, so the loss is exactly 0.
-    expect(await lossOf([[1, 2], [-3, 0.5]], 0.2)).toBeCloseTo(0, 6);
+    expect(
+      await lossOf(
+        [
+          [1, 2],
+          [-3, 0.5],
+        ],
+        0.2,
+      ),
+    ).toBeCloseTo(0, 6);
     // B = 2, z = e1, e2, e1, e2 (pairs 0-2, 1-3). Row 0 sees sims (k=1,2,3) = (0, 1, 0)/T:
     // T = 1:   -1 + log(1 + e + 1)     = log(e + 2) - 1     = 0.551444
     // T = 0.5: -2 + log(1 + e^2 + 1)   = log(e^2 + 2) - 2   = 0.239545
     // and every row is symmetric, so the mean is the same. Scaling z must not matter.
-    const rows = [[1, 0], [0, 1], [1, 0], [0, 1]];
+    const rows = [
+      [1, 0],
+      [0, 1],
+      [1, 0],
+      [0, 1],
+    ];
     expect(await lossOf(rows, 1)).toBeCloseTo(0.551444, 5);
     expect(await lossOf(rows, 0.5)).toBeCloseTo(0.239545, 5);
-    expect(await lossOf(rows.map((r) => r.map((v) => 3 * v)), 0.5)).toBeCloseTo(0.239545, 5);
+    expect(
+      await lossOf(
+        rows.map((r) => r.map((v) => 3 * v)),
+        0.5,
+      ),
+    ).toBeCloseTo(0.239545, 5);
   });
 
   it("rejects an odd number of rows", () => {
@@ -69,7 +91,10 @@ describe("NT-Xent", () => {
 describe("gradients", () => {
   it("the encoder's gradients are the same with tfjs's conv gradients and each custom path", () => {
     const rng = createRng(12);
-    const views = tf.tensor4d(Float32Array.from({ length: 4 * 28 * 28 }, () => rng.next()), [4, 28, 28, 1]);
+    const views = tf.tensor4d(
+      Float32Array.from({ length: 4 * 28 * 28 }, () => rng.next()),
+      [4, 28, 28, 1],
+    );
     const gradsWith = (convGradients: ConvGradientOptions) => {
       const model = createConvEncoder({ width: 4, depth: 3, projectionDim: 8, inputShape: [28, 28, 1], convGradients }, 2);
       const { value, grads } = tf.variableGrads(() => ntXentLoss(model.project(views), 0.2), model.variables);
@@ -93,7 +118,10 @@ describe("gradients", () => {
   it("backprop through a tiny encoder + NT-Xent matches central finite differences", () => {
     const model = createConvEncoder({ width: 4, depth: 2, projectionDim: 4, inputShape: [8, 8, 1] }, 5);
     const rng = createRng(8);
-    const views = tf.tensor4d(Float32Array.from({ length: 6 * 64 }, () => rng.next()), [6, 8, 8, 1]);
+    const views = tf.tensor4d(
+      Float32Array.from({ length: 6 * 64 }, () => rng.next()),
+      [6, 8, 8, 1],
+    );
     // Precondition: no projection is (near) zero. At z = 0 the L2 normalisation is singular
     // (a dead hidden layer leaves z = bias = 0 at init) and no finite difference is meaningful.
     const norms = tf.tidy(() => tf.norm(model.project(views), "euclidean", 1).dataSync());

@@ -30,7 +30,12 @@ describe("convertImageSet", () => {
 
   it("keeps a constant image constant at any size, up or down", () => {
     const s = set(5, 3, 1, new Array(15).fill(77));
-    for (const [h, w] of [[28, 28], [2, 7], [1, 1], [64, 17]] as const) {
+    for (const [h, w] of [
+      [28, 28],
+      [2, 7],
+      [1, 1],
+      [64, 17],
+    ] as const) {
       const out = convertImageSet(s, { height: h, width: w, channels: 1 });
       expect(out.images.length).toBe(h * w);
       expect(new Set(out.images)).toEqual(new Set([77]));

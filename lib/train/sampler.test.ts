@@ -55,7 +55,10 @@ describe("inflation sampler", () => {
     expect(realShare(10, 2000, 5000)).toBeCloseTo(0.8, 12);
     expect(realShare(1, 2000, 5000)).toBeCloseTo(2 / 7, 12);
     expect(realShare("none", 2000, 5000)).toBe(1);
-    expect(createInflationSampler({ realCount: 50, generatedCount: 1_000_000, mixRatio: 10, batchSize: 8, seed: 0 }).realShare).toBeCloseTo(500 / 1_000_500, 12);
+    expect(createInflationSampler({ realCount: 50, generatedCount: 1_000_000, mixRatio: 10, batchSize: 8, seed: 0 }).realShare).toBeCloseTo(
+      500 / 1_000_500,
+      12,
+    );
     // CIFAR-10 + 1M figures quoted by the paper: 4.8% at N=1, 33% at N=10.
     expect(realShare(1, 50_000, 1_000_000)).toBeCloseTo(0.0476, 3);
     expect(realShare(10, 50_000, 1_000_000)).toBeCloseTo(0.333, 3);

@@ -51,7 +51,8 @@ export function createInflationSampler(options: InflationSamplerOptions): Inflat
   const { realCount, mixRatio, batchSize, seed } = options;
   const generatedCount = mixRatio === "none" ? 0 : options.generatedCount;
   if (!(Number.isInteger(realCount) && realCount > 0)) throw new RangeError(`realCount must be a positive integer, got ${realCount}`);
-  if (!(Number.isInteger(generatedCount) && generatedCount >= 0)) throw new RangeError(`generatedCount must be a non-negative integer, got ${generatedCount}`);
+  if (!(Number.isInteger(generatedCount) && generatedCount >= 0))
+    throw new RangeError(`generatedCount must be a non-negative integer, got ${generatedCount}`);
   if (!(Number.isInteger(batchSize) && batchSize > 0)) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
   const copies = mixRatio === "none" ? 1 : mixRatio;
   if (!(copies > 0 && Number.isFinite(copies))) throw new RangeError(`mix ratio must be "none" or a finite number > 0, got ${mixRatio}`);

@@ -211,6 +211,6 @@ describe("runTrial on three-channel data", () => {
     expect(outcome.lossCurve).toHaveLength(3);
     expect(Number.isFinite(outcome.finalLoss)).toBe(true);
     expect(outcome.linearProbeAccuracy).toBeGreaterThanOrEqual(0);
-    expect(outcome.realShare).toBeCloseTo(2 * 100 / (2 * 100 + 40), 6);
+    expect(outcome.realShare).toBeCloseTo((2 * 100) / (2 * 100 + 40), 6);
   });
 });

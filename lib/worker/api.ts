@@ -73,7 +73,8 @@ export function createLeaseClient(options: LeaseClientOptions = {}): LeaseClient
       return post(url(`/api/sweeps/${encodeURIComponent(sweepId)}/claim`), { workerId, workerLabel, ...(userAgent ? { userAgent } : {}) });
     },
     sendHeartbeat: (trialId, token, progress) => post(url(`/api/trials/${trialId}/heartbeat`), progress ? { token, progress } : { token }),
-    completeTrial: (trialId, token, outcome, environment) => post(url(`/api/trials/${trialId}/complete`), { token, result: { ...outcome, environment } }),
+    completeTrial: (trialId, token, outcome, environment) =>
+      post(url(`/api/trials/${trialId}/complete`), { token, result: { ...outcome, environment } }),
     failTrial: (trialId, token, message) => post(url(`/api/trials/${trialId}/fail`), { token, message: message.slice(0, 4000) || "unknown error" }),
     releaseTrial: (trialId, token) => post(url(`/api/trials/${trialId}/release`), { token }),
   };

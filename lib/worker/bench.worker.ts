@@ -23,7 +23,13 @@ scope.onmessage = async (event: MessageEvent<BenchRequest>) => {
     const environment = await selectBackend([request.backend]);
     const config = sweepConfigSchema.parse({});
     const images = parseDatasetAsset(await loadDatasetBytes(request.datasetUrl));
-    const result = await benchmarkTrainingStep({ images, config, timedSteps: request.timedSteps, batchSize: request.batchSize, profile: request.profile });
+    const result = await benchmarkTrainingStep({
+      images,
+      config,
+      timedSteps: request.timedSteps,
+      batchSize: request.batchSize,
+      profile: request.profile,
+    });
     scope.postMessage({ ok: true, ...result, environment });
   } catch (error) {
     scope.postMessage({ ok: false, backend: request.backend, error: (error as Error).message });

@@ -14,7 +14,10 @@ const LOSING_FACTOR = 1.5;
  * when it answers, when its time is up, or as soon as one timed step shows
  * it slower than the best so far.
  */
-export function measureInWorker(workload: Workload, signal?: AbortSignal): (backend: BackendName, budgetMs: number, bestMsPerStep: number | null) => Promise<number> {
+export function measureInWorker(
+  workload: Workload,
+  signal?: AbortSignal,
+): (backend: BackendName, budgetMs: number, bestMsPerStep: number | null) => Promise<number> {
   return (backend, budgetMs, bestMsPerStep) =>
     new Promise<number>((resolve, reject) => {
       const worker = new Worker(new URL("./calibrate.worker.ts", import.meta.url), { type: "module" });

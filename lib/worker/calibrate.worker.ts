@@ -51,7 +51,12 @@ scope.onmessage = async (event: MessageEvent<CalibrationRequest>) => {
       batchSize: workload.batchSize,
       onStep: (ms, phase) => scope.postMessage({ step: phase, ms } satisfies CalibrationReply),
     });
-    const reply: CalibrationReply = { ok: true, backend, msPerStep: result.msPerStep, ...(environment.adapter ? { adapter: environment.adapter } : {}) };
+    const reply: CalibrationReply = {
+      ok: true,
+      backend,
+      msPerStep: result.msPerStep,
+      ...(environment.adapter ? { adapter: environment.adapter } : {}),
+    };
     scope.postMessage(reply);
   } catch (error) {
     const reply: CalibrationReply = { ok: false, backend, error: (error as Error).message || String(error) };

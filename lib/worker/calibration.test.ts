@@ -1,6 +1,14 @@
 import { describe, expect, it, vi } from "vitest";
 import { sweepConfigSchema } from "@/lib/sweep/schema";
-import { calibrationKey, chooseFastest, measureBackends, resolveBackend, SlowerThanBestError, workloadFor, type CalibrationStore } from "./calibration";
+import {
+  calibrationKey,
+  chooseFastest,
+  measureBackends,
+  resolveBackend,
+  SlowerThanBestError,
+  workloadFor,
+  type CalibrationStore,
+} from "./calibration";
 import type { BackendName } from "./protocol";
 
 const workload = workloadFor(sweepConfigSchema.parse({}), [28, 28, 1], 2);
@@ -11,13 +19,15 @@ function memoryStore(): CalibrationStore & { values: Map<string, string> } {
 }
 
 /** A fake measurement: resolves after `ms` (real timers, short) with a ms/step figure, or rejects. */
-const fake = (figures: Partial<Record<BackendName, number | Error>>, calls: BackendName[] = []) => async (backend: BackendName) => {
-  calls.push(backend);
-  const figure = figures[backend];
-  if (figure instanceof Error) throw figure;
-  if (figure === undefined) throw new Error("not registered");
-  return figure;
-};
+const fake =
+  (figures: Partial<Record<BackendName, number | Error>>, calls: BackendName[] = []) =>
+  async (backend: BackendName) => {
+    calls.push(backend);
+    const figure = figures[backend];
+    if (figure instanceof Error) throw figure;
+    if (figure === undefined) throw new Error("not registered");
+    return figure;
+  };
 
 describe("backend calibration", () => {
   it("chooses the fastest measured backend, whatever the order, and says why", () => {
@@ -30,11 +40,18 @@ describe("backend calibration", () => {
     const { chosen, reason } = chooseFastest(entries);
     expect(chosen).toBe("wasm");
     expect(reason).toBe("fastest measured: wasm 151 ms/step (webgpu 13.0 s/step, webgl 2.5 s/step, cpu stopped after 8.0 s)");
-    expect(chooseFastest([{ backend: "webgpu", msPerStep: 9 }, { backend: "wasm", msPerStep: 151 }]).chosen).toBe("webgpu");
+    expect(
+      chooseFastest([
+        { backend: "webgpu", msPerStep: 9 },
+        { backend: "wasm", msPerStep: 151 },
+      ]).chosen,
+    ).toBe("webgpu");
   });
 
   it("fails with every backend's error when none could train", () => {
-    expect(() => chooseFastest([{ backend: "wasm", msPerStep: null, error: "magic word" }])).toThrow(/no backend could train here \(wasm magic word\)/);
+    expect(() => chooseFastest([{ backend: "wasm", msPerStep: null, error: "magic word" }])).toThrow(
+      /no backend could train here \(wasm magic word\)/,
+    );
   });
 
   it("measures every candidate in turn and records failures without stopping", async () => {
@@ -76,7 +93,13 @@ describe("backend calibration", () => {
     await vi.advanceTimersByTimeAsync(1);
     const result = await pending;
     vi.useRealTimers();
-    expect(result).toMatchObject({ chosen: "wasm", entries: [{ backend: "wasm", msPerStep: 150 }, { backend: "webgpu", msPerStep: null, error: "stopped after 12.0 s" }] });
+    expect(result).toMatchObject({
+      chosen: "wasm",
+      entries: [
+        { backend: "wasm", msPerStep: 150 },
+        { backend: "webgpu", msPerStep: null, error: "stopped after 12.0 s" },
+      ],
+    });
   });
 
   it("passes the best ms/step so far to later measurements and keeps a losing step as a lower bound", async () => {

@@ -164,7 +164,12 @@ export async function resolveBackend(options: {
   }
   const stored = options.fresh ? null : readStored(options.store, options.key);
   if (stored) return { ...stored, source: "cached" };
-  const measured = await measureBackends({ measure: options.measure, onMeasure: options.onMeasure, signal: options.signal, candidates: options.candidates });
+  const measured = await measureBackends({
+    measure: options.measure,
+    onMeasure: options.onMeasure,
+    signal: options.signal,
+    candidates: options.candidates,
+  });
   const calibration: Calibration = { chosen: measured.chosen, source: "measured", reason: measured.reason, entries: measured.entries };
   try {
     options.store?.set(options.key, JSON.stringify(calibration));

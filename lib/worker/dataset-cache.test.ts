@@ -20,8 +20,7 @@ beforeAll(async () => {
       // Bad bytes the first time, good ones after: a retry must fetch again.
       flaky++;
       response.end(Buffer.from(flaky === 1 ? bytes.subarray(1) : bytes));
-    }
-    else {
+    } else {
       response.statusCode = 404;
       response.end();
     }

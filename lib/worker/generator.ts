@@ -49,7 +49,15 @@ export async function trainGeneratedSet(config: GeneratorConfig, train: ImageSet
   const settings = vaeSettingsOf(config);
   const vae = await trainVae(train, settings, {
     shouldStop: options.shouldStop,
-    onProgress: (p) => options.onProgress?.({ phase: "generator", step: p.step, totalSteps: p.totalSteps, loss: p.loss, imagesPerSecond: p.imagesPerSecond, etaSeconds: p.etaSeconds }),
+    onProgress: (p) =>
+      options.onProgress?.({
+        phase: "generator",
+        step: p.step,
+        totalSteps: p.totalSteps,
+        loss: p.loss,
+        imagesPerSecond: p.imagesPerSecond,
+        etaSeconds: p.etaSeconds,
+      }),
   });
   try {
     return vae.sample(generatorSampleCount(config), settings.seed);

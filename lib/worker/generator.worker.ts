@@ -14,7 +14,8 @@ import { generatorSetName, storePreviewSet, trainGeneratedSet } from "./generato
  * from the builder then names this set, so the set the user previewed is
  * the set its trials use.
  */
-export type GeneratorRequest = { type: "start"; config: Pick<SweepConfig, "dataset" | "generated" | "axes">; datasetName: string } | { type: "cancel" };
+export type GeneratorRequest =
+  { type: "start"; config: Pick<SweepConfig, "dataset" | "generated" | "axes">; datasetName: string } | { type: "cancel" };
 export type GeneratorReply =
   | { type: "backend"; backend: string }
   | { type: "progress"; progress: Progress }

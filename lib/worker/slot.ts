@@ -51,9 +51,7 @@ export interface SlotOptions {
   wasmThreads?: number;
 }
 
-type JobEnd =
-  | { kind: "result"; outcome: TrainOutcome; environment: Environment }
-  | { kind: "error"; message: string; cancelled: boolean };
+type JobEnd = { kind: "result"; outcome: TrainOutcome; environment: Environment } | { kind: "error"; message: string; cancelled: boolean };
 
 const MIN_HEARTBEAT_MS = 2000;
 const IDLE_RETRY_MS = 5000;
@@ -116,7 +114,12 @@ export class TrainingSlot {
     this.update({ status: "stopped", trial: null, progress: null });
   }
 
-  private async runClaimed(trial: TrialView, token: string, leaseSeconds: number, config: NonNullable<Awaited<ReturnType<LeaseClient["claimTrial"]>>["config"]>) {
+  private async runClaimed(
+    trial: TrialView,
+    token: string,
+    leaseSeconds: number,
+    config: NonNullable<Awaited<ReturnType<LeaseClient["claimTrial"]>>["config"]>,
+  ) {
     const jobId = `${trial.id}:${token.slice(0, 8)}`;
     this.currentJob = jobId;
     this.currentLease = { trialId: trial.id, token };
@@ -138,7 +141,13 @@ export class TrainingSlot {
           type: "start",
           jobId,
           config: configForTrial(config, trial),
-          trial: { augKnob: config.axes.augmentation.knob, augValue: trial.augValue, mixRatio: trial.mixRatio, generatedSize: trial.generatedSize, seed: trial.seed },
+          trial: {
+            augKnob: config.axes.augmentation.knob,
+            augValue: trial.augValue,
+            mixRatio: trial.mixRatio,
+            generatedSize: trial.generatedSize,
+            seed: trial.seed,
+          },
           lease: { sweepId: this.options.sweepId, trialId: trial.id, token },
           ...(this.options.backends ? { backends: this.options.backends } : {}),
           ...(this.options.calibration ? { calibration: this.options.calibration } : {}),
@@ -182,7 +191,11 @@ export class TrainingSlot {
         else {
           worker.removeEventListener("message", listener);
           worker.removeEventListener("error", onError);
-          resolve(data.type === "result" ? { kind: "result", outcome: data.outcome, environment: data.environment } : { kind: "error", message: data.message, cancelled: data.cancelled });
+          resolve(
+            data.type === "result"
+              ? { kind: "result", outcome: data.outcome, environment: data.environment }
+              : { kind: "error", message: data.message, cancelled: data.cancelled },
+          );
         }
       };
       const onError = (event: { message?: string }) => {

@@ -36,7 +36,12 @@ export interface TrialJobOptions {
  * reference-network features. A bonus measurement: if the reference cannot
  * be fetched, the trial still runs and reports without it.
  */
-async function generatedQualityMetrics(sources: TrialJobSources, datasetRef: string, real: ImageSet, generated: ImageSet): Promise<Record<string, number>> {
+async function generatedQualityMetrics(
+  sources: TrialJobSources,
+  datasetRef: string,
+  real: ImageSet,
+  generated: ImageSet,
+): Promise<Record<string, number>> {
   if (generated.count <= QUALITY_K || real.count <= QUALITY_K) return {};
   try {
     return qualityMetrics(measureQuality(await sources.loadReferenceNet(datasetRef), real, generated));

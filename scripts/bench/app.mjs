@@ -26,7 +26,12 @@ export function readOptions(argv, specs) {
     else flags.set(arg.slice(2), "1");
   }
   const unknown = [...flags.keys()].filter((key) => !(key in specs));
-  if (unknown.length > 0) throw new Error(`unknown option --${unknown[0]} (known: ${Object.keys(specs).map((k) => `--${k}`).join(" ")})`);
+  if (unknown.length > 0)
+    throw new Error(
+      `unknown option --${unknown[0]} (known: ${Object.keys(specs)
+        .map((k) => `--${k}`)
+        .join(" ")})`,
+    );
   const options = {};
   for (const [key, { env, fallback }] of Object.entries(specs)) {
     const raw = flags.get(key) ?? (env ? process.env[env] : undefined);
@@ -60,7 +65,13 @@ export async function startServer({ port, readyPath = "/api/sweeps", databaseUrl
   // The production server (Next.js plus the lease fast path), as `npm start` runs it.
   const server = spawn(process.execPath, [...nodeArgs, path.join(root, "scripts", "serve.mjs"), "-p", String(port)], {
     cwd: root,
-    env: { ...process.env, DATABASE_URL: databaseUrl ?? `file:${path.join(work, "bench.db")}`, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production", ...env },
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl ?? `file:${path.join(work, "bench.db")}`,
+      NEXT_TELEMETRY_DISABLED: "1",
+      NODE_ENV: "production",
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
@@ -118,7 +129,14 @@ export function processCpuSeconds(pid) {
   }
 }
 
-export const BASE_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"];
+export const BASE_ARGS = [
+  "--no-sandbox",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+  "--disable-quic",
+];
 
 /**
  * WebGPU without a GPU goes through SwiftShader (ENVIRONMENT.md); with

@@ -39,14 +39,20 @@ export function summariseProfiles(dir, { operations, top = Number(process.env.BE
     functions.set(where, (functions.get(where) ?? 0) + micros);
   }
   const busy = [...categories].filter(([name]) => name !== "idle").reduce((sum, [, micros]) => sum + micros, 0);
-  const line = ([name, micros]) =>
-    `  ${(micros / 1000).toFixed(0).padStart(7)} ms ${((100 * micros) / busy).toFixed(1).padStart(5)}%  ${name}`;
+  const line = ([name, micros]) => `  ${(micros / 1000).toFixed(0).padStart(7)} ms ${((100 * micros) / busy).toFixed(1).padStart(5)}%  ${name}`;
   const perOperation = operations ? `, ${(busy / 1000 / operations).toFixed(2)} ms of server CPU per lease operation` : "";
   return [
     `server CPU profile ${path.basename(largest)}: ${(busy / 1e6).toFixed(1)} s busy${perOperation}`,
     "self time by package:",
-    ...[...categories].filter(([name]) => name !== "idle").sort((a, b) => b[1] - a[1]).slice(0, top).map(line),
+    ...[...categories]
+      .filter(([name]) => name !== "idle")
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(line),
     "hottest functions (self time):",
-    ...[...functions].sort((a, b) => b[1] - a[1]).slice(0, top).map(line),
+    ...[...functions]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(line),
   ].join("\n");
 }

@@ -20,7 +20,18 @@ interface Props {
   onChange: (patch: Partial<ViewState>) => void;
 }
 
-export function AnalysisControls({ view, cells, generatedSizes, generatedSize, degradations, degradation, fidByDegradation, baselineKey, augLabel, onChange }: Props) {
+export function AnalysisControls({
+  view,
+  cells,
+  generatedSizes,
+  generatedSize,
+  degradations,
+  degradation,
+  fidByDegradation,
+  baselineKey,
+  augLabel,
+  onChange,
+}: Props) {
   return (
     <div className="analysis-controls">
       <label>
@@ -77,7 +88,11 @@ export function AnalysisControls({ view, cells, generatedSizes, generatedSize, d
       {degradations.length > 0 ? (
         <label>
           Generator degradation
-          <select data-testid="degradation-select" value={degradation ?? ""} onChange={(event) => onChange({ deg: Number(event.target.value), cell: null, baseline: null })}>
+          <select
+            data-testid="degradation-select"
+            value={degradation ?? ""}
+            onChange={(event) => onChange({ deg: Number(event.target.value), cell: null, baseline: null })}
+          >
             {degradations.map((value) => {
               const fid = fidByDegradation.get(value);
               return (

@@ -79,10 +79,16 @@ export function AnalysisView({ trials: liveTrials, config, initialView }: { tria
     const fidByDegradation = new Map(quality?.rows.flatMap((row) => (row.fid ? [[row.degradation, row.fid.mean] as const] : [])) ?? []);
     const cells = aggregateCells(trials, { aggregation: view.agg }).filter((cell) => cell.generatedSize === generatedSize);
     const baselineKey =
-      view.baseline && cells.some((cell) => cell.key === view.baseline) ? view.baseline : defaultBaselineKey(cells, augKnob, generatedSize ?? undefined);
+      view.baseline && cells.some((cell) => cell.key === view.baseline)
+        ? view.baseline
+        : defaultBaselineKey(cells, augKnob, generatedSize ?? undefined);
     const differenceResult = view.scale === "diverging" && baselineKey ? differenceFromBaseline(cells, baselineKey) : null;
     const differences = differenceResult?.ok ? new Map(differenceResult.rows.map((row) => [row.key, row])) : null;
-    const optimum = optimumByMixRatio(trials, { metric: view.metric, generatedSize: generatedSize ?? undefined, bootstrapSamples: BOOTSTRAP_SAMPLES });
+    const optimum = optimumByMixRatio(trials, {
+      metric: view.metric,
+      generatedSize: generatedSize ?? undefined,
+      bootstrapSamples: BOOTSTRAP_SAMPLES,
+    });
     const comparisonMetric = METRICS[view.metric].unit === "%" ? view.metric : "linearAcc";
     const comparison = adainfComparison(trials, augKnob, { metric: comparisonMetric, generatedSize: generatedSize ?? undefined });
     return {
@@ -123,8 +129,8 @@ export function AnalysisView({ trials: liveTrials, config, initialView }: { tria
         <p className="small muted" data-testid="degradation-shown">
           Showing generator degradation {model.degradation}
           {model.fidByDegradation.has(model.degradation) ? ` (measured FID ${model.fidByDegradation.get(model.degradation)!.toFixed(2)})` : ""}: the
-          heat map, curves and comparison are at this degradation (choose another below); &quot;none&quot; trials, which use no generated data,
-          appear at every degradation.
+          heat map, curves and comparison are at this degradation (choose another below); &quot;none&quot; trials, which use no generated data, appear
+          at every degradation.
         </p>
       ) : null}
       <p className="finding" data-testid="optimum-sentence">
@@ -158,7 +164,9 @@ export function AnalysisView({ trials: liveTrials, config, initialView }: { tria
         />
         {model.finished === 0 ? <p className="muted small">No finished trials yet: cells fill in as results arrive.</p> : null}
       </div>
-      {selectedTrials.length > 0 ? <CellDetail trials={selectedTrials} augLabel={augLabel} config={config} onClose={() => change({ cell: null })} /> : null}
+      {selectedTrials.length > 0 ? (
+        <CellDetail trials={selectedTrials} augLabel={augLabel} config={config} onClose={() => change({ cell: null })} />
+      ) : null}
       <TradeoffCharts analysis={model.optimum} metric={view.metric} augLabel={augLabel} sentence={model.sentence} />
       <h3>AdaInf comparison</h3>
       <div className="panel">

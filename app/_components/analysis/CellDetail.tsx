@@ -78,13 +78,27 @@ export function CellDetail({ trials, augLabel, config, onClose }: Props) {
       <table className="data" aria-label="Seeds in this cell" style={{ marginTop: "0.6rem" }}>
         <thead>
           <tr>
-            <th scope="col" className="num">Seed</th>
+            <th scope="col" className="num">
+              Seed
+            </th>
             <th scope="col">Status</th>
-            <th scope="col" className="num">Linear probe</th>
-            <th scope="col" className="num">kNN</th>
-            <th scope="col" className="num">Final loss</th>
-            <th scope="col" className="num">Time</th>
-            <th scope="col" className="num" title="Fréchet distance of the generated images to the real train split (reference-network features); precision / recall">
+            <th scope="col" className="num">
+              Linear probe
+            </th>
+            <th scope="col" className="num">
+              kNN
+            </th>
+            <th scope="col" className="num">
+              Final loss
+            </th>
+            <th scope="col" className="num">
+              Time
+            </th>
+            <th
+              scope="col"
+              className="num"
+              title="Fréchet distance of the generated images to the real train split (reference-network features); precision / recall"
+            >
               Generated FID (P / R)
             </th>
             <th scope="col">Config hash</th>
@@ -121,7 +135,7 @@ export function CellDetail({ trials, augLabel, config, onClose }: Props) {
                           {a.errorMessage ? ` · ${a.errorMessage}` : ""}
                         </div>
                       ))
-                    : error ?? "loading…"}
+                    : (error ?? "loading…")}
                 </td>
               </tr>
             );

@@ -13,9 +13,15 @@ export function ComparisonTable({ comparison, augLabel }: { comparison: AdainfCo
         <tr>
           <th scope="col">Recipe</th>
           <th scope="col">Cell</th>
-          <th scope="col" className="num">{info.label}</th>
-          <th scope="col" className="num">Seeds</th>
-          <th scope="col" className="num">vs no inflation (paired, 95% CI)</th>
+          <th scope="col" className="num">
+            {info.label}
+          </th>
+          <th scope="col" className="num">
+            Seeds
+          </th>
+          <th scope="col" className="num">
+            vs no inflation (paired, 95% CI)
+          </th>
         </tr>
       </thead>
       <tbody>
@@ -29,7 +35,11 @@ export function ComparisonTable({ comparison, augLabel }: { comparison: AdainfCo
               </td>
               <td className="num">
                 {info.format(row.mean)}
-                {row.ci ? <div className="small muted">{info.format(row.ci.lo)}–{info.format(row.ci.hi)}</div> : null}
+                {row.ci ? (
+                  <div className="small muted">
+                    {info.format(row.ci.lo)}–{info.format(row.ci.hi)}
+                  </div>
+                ) : null}
               </td>
               <td className="num">{row.n}</td>
               <td className="num">

@@ -55,4 +55,3 @@ export default function GeneratorQualityChart({ analysis }: { analysis: Generato
     </ResponsiveContainer>
   );
 }
-

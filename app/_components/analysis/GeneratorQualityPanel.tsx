@@ -52,8 +52,8 @@ export function GeneratorQualityPanel({ analysis, sentence, metric, augLabel, au
               <GeneratorQualityChart analysis={analysis} />
             </div>
             <p className="small muted">
-              Best mix ratio at each degradation against the FID its trials measured (lower is a better generator), with a bootstrap 95%
-              interval over seeds; N grows upwards, &quot;none&quot; (real data only) on top.
+              Best mix ratio at each degradation against the FID its trials measured (lower is a better generator), with a bootstrap 95% interval over
+              seeds; N grows upwards, &quot;none&quot; (real data only) on top.
             </p>
           </div>
           <ScrollRegion label="Best mix ratio by generator quality, table">
@@ -61,7 +61,9 @@ export function GeneratorQualityPanel({ analysis, sentence, metric, augLabel, au
               <thead>
                 <tr>
                   <th scope="col">Degradation</th>
-                  <th scope="col" className="num">FID</th>
+                  <th scope="col" className="num">
+                    FID
+                  </th>
                   {analysis.mixRatios.map((mix) => (
                     <th scope="col" className="num" key={String(mix)}>
                       {formatMixRatio(mix)}

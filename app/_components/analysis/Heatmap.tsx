@@ -137,7 +137,8 @@ export function Heatmap(props: Props) {
           </>
         )}
         <span className="small muted legend-states">
-          <span className="swatch hm-running" /> running <span className="swatch hm-failed" /> failed <span className="swatch hm-empty" /> no result yet
+          <span className="swatch hm-running" /> running <span className="swatch hm-failed" /> failed <span className="swatch hm-empty" /> no result
+          yet
         </span>
       </figcaption>
     </figure>

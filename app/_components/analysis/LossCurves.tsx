@@ -22,7 +22,15 @@ export default function LossCurves({ curves }: { curves: { seed: number; curve: 
         <Tooltip formatter={(v) => Number(v).toFixed(3)} />
         <Legend verticalAlign="top" wrapperStyle={{ paddingBottom: 8 }} />
         {curves.map((c, i) => (
-          <Line key={c.seed} dataKey={`s${c.seed}`} name={`seed ${c.seed}`} stroke={PALETTE[i % PALETTE.length]} dot={false} isAnimationActive={false} connectNulls />
+          <Line
+            key={c.seed}
+            dataKey={`s${c.seed}`}
+            name={`seed ${c.seed}`}
+            stroke={PALETTE[i % PALETTE.length]}
+            dot={false}
+            isAnimationActive={false}
+            connectNulls
+          />
         ))}
       </LineChart>
     </ResponsiveContainer>

@@ -45,20 +45,62 @@ function MetricVsAugmentation({ analysis, metric, augLabel }: Props) {
     <ResponsiveContainer width="100%" height="100%">
       <ComposedChart data={data} margin={{ top: 10, right: 20, bottom: 24, left: 10 }}>
         <CartesianGrid strokeDasharray="3 3" stroke="#e3e7ed" />
-        <XAxis dataKey="aug" type="number" domain={["dataMin", "dataMax"]} ticks={augValues} tickFormatter={formatAxisValue} label={{ value: augLabel, position: "insideBottom", offset: -12 }} />
-        <YAxis domain={["auto", "auto"]} tickFormatter={(v: number) => v.toFixed(scale === 100 ? 0 : 2)} label={{ value: `${info.label}${info.unit ? ` (${info.unit})` : ""}`, angle: -90, position: "insideLeft", style: { textAnchor: "middle" } }} />
-        <Tooltip formatter={(value) => (Array.isArray(value) ? value.map((v) => Number(v).toFixed(2)).join(" – ") : Number(value).toFixed(2))} labelFormatter={(v) => `${augLabel} ${formatAxisValue(Number(v))}`} />
+        <XAxis
+          dataKey="aug"
+          type="number"
+          domain={["dataMin", "dataMax"]}
+          ticks={augValues}
+          tickFormatter={formatAxisValue}
+          label={{ value: augLabel, position: "insideBottom", offset: -12 }}
+        />
+        <YAxis
+          domain={["auto", "auto"]}
+          tickFormatter={(v: number) => v.toFixed(scale === 100 ? 0 : 2)}
+          label={{ value: `${info.label}${info.unit ? ` (${info.unit})` : ""}`, angle: -90, position: "insideLeft", style: { textAnchor: "middle" } }}
+        />
+        <Tooltip
+          formatter={(value) => (Array.isArray(value) ? value.map((v) => Number(v).toFixed(2)).join(" – ") : Number(value).toFixed(2))}
+          labelFormatter={(v) => `${augLabel} ${formatAxisValue(Number(v))}`}
+        />
         <Legend verticalAlign="top" wrapperStyle={{ paddingBottom: 8 }} />
         {analysis.lines.map((line, i) => (
-          <Area key={`b${i}`} dataKey={`b${i}`} stroke="none" fill={color(i)} fillOpacity={0.12} legendType="none" isAnimationActive={false} connectNulls name={`${formatMixRatio(line.mixRatio)} spread`} />
+          <Area
+            key={`b${i}`}
+            dataKey={`b${i}`}
+            stroke="none"
+            fill={color(i)}
+            fillOpacity={0.12}
+            legendType="none"
+            isAnimationActive={false}
+            connectNulls
+            name={`${formatMixRatio(line.mixRatio)} spread`}
+          />
         ))}
         {analysis.lines.map((line, i) => (
-          <Line key={`m${i}`} dataKey={`m${i}`} name={formatMixRatio(line.mixRatio)} stroke={color(i)} strokeWidth={2} dot={{ r: 3 }} isAnimationActive={false} connectNulls />
+          <Line
+            key={`m${i}`}
+            dataKey={`m${i}`}
+            name={formatMixRatio(line.mixRatio)}
+            stroke={color(i)}
+            strokeWidth={2}
+            dot={{ r: 3 }}
+            isAnimationActive={false}
+            connectNulls
+          />
         ))}
         {analysis.lines.map((line, i) => {
           const best = line.optimum ? line.points.find((p) => p.augValue === line.optimum!.estimate) : null;
           return best?.mean != null ? (
-            <ReferenceDot key={`o${i}`} x={best.augValue} y={best.mean * scale} r={7} fill="#fff" stroke={color(i)} strokeWidth={3} ifOverflow="extendDomain" />
+            <ReferenceDot
+              key={`o${i}`}
+              x={best.augValue}
+              y={best.mean * scale}
+              r={7}
+              fill="#fff"
+              stroke={color(i)}
+              strokeWidth={3}
+              ifOverflow="extendDomain"
+            />
           ) : null;
         })}
       </ComposedChart>
@@ -82,8 +124,21 @@ function OptimumShift({ analysis, augLabel }: { analysis: OptimumAnalysis; augLa
     <ResponsiveContainer width="100%" height="100%">
       <ComposedChart data={data} margin={{ top: 10, right: 20, bottom: 24, left: 10 }}>
         <CartesianGrid strokeDasharray="3 3" stroke="#e3e7ed" />
-        <XAxis dataKey="x" type="number" domain={[-0.5, labels.length - 0.5]} ticks={labels.map((_, i) => i)} tickFormatter={(i: number) => labels[i] ?? ""} label={{ value: "Mix ratio", position: "insideBottom", offset: -12 }} />
-        <YAxis dataKey="best" type="number" domain={["auto", "auto"]} tickFormatter={formatAxisValue} label={{ value: `Best ${augLabel}`, angle: -90, position: "insideLeft", style: { textAnchor: "middle" } }} />
+        <XAxis
+          dataKey="x"
+          type="number"
+          domain={[-0.5, labels.length - 0.5]}
+          ticks={labels.map((_, i) => i)}
+          tickFormatter={(i: number) => labels[i] ?? ""}
+          label={{ value: "Mix ratio", position: "insideBottom", offset: -12 }}
+        />
+        <YAxis
+          dataKey="best"
+          type="number"
+          domain={["auto", "auto"]}
+          tickFormatter={formatAxisValue}
+          label={{ value: `Best ${augLabel}`, angle: -90, position: "insideLeft", style: { textAnchor: "middle" } }}
+        />
         <Tooltip formatter={(value) => formatAxisValue(Number(value))} labelFormatter={(i) => labels[Number(i)] ?? ""} />
         <Line dataKey="best" stroke="#2f5bd3" strokeDasharray="4 3" dot={false} isAnimationActive={false} legendType="none" />
         <Scatter dataKey="best" fill="#2f5bd3" isAnimationActive={false}>
@@ -116,7 +171,16 @@ function MetricVsMixRatio({ analysis, metric, augLabel }: Props) {
         <Tooltip formatter={(value) => Number(value).toFixed(2)} />
         <Legend verticalAlign="top" wrapperStyle={{ paddingBottom: 8 }} />
         {augValues.map((aug, i) => (
-          <Line key={aug} dataKey={`a${i}`} name={`${augLabel} ${formatAxisValue(aug)}`} stroke={color(i)} strokeWidth={2} dot={{ r: 3 }} isAnimationActive={false} connectNulls />
+          <Line
+            key={aug}
+            dataKey={`a${i}`}
+            name={`${augLabel} ${formatAxisValue(aug)}`}
+            stroke={color(i)}
+            strokeWidth={2}
+            dot={{ r: 3 }}
+            isAnimationActive={false}
+            connectNulls
+          />
         ))}
       </ComposedChart>
     </ResponsiveContainer>
@@ -127,7 +191,9 @@ export default function TradeoffCharts(props: Props & { sentence: string }) {
   return (
     <div className="analysis-grid">
       <div className="panel">
-        <h3 style={{ marginTop: 0 }}>{METRICS[props.metric].label} vs {props.augLabel}</h3>
+        <h3 style={{ marginTop: 0 }}>
+          {METRICS[props.metric].label} vs {props.augLabel}
+        </h3>
         <div className="chart-box" data-testid="chart-vs-aug">
           <MetricVsAugmentation {...props} />
         </div>

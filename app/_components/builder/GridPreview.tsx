@@ -16,8 +16,8 @@ export function GridPreview({ config }: { config: SweepConfig }) {
   return (
     <div>
       <p data-testid="trial-count">
-        <strong>{trials.length}</strong> trials = {augValues.length} augmentation × {mixValues.length} mix ratio ×{" "}
-        {generatedSize.values.length} generated size{degCount > 1 ? ` × ${degCount} degradations (not for "none")` : ""} × {seeds.values.length} seed
+        <strong>{trials.length}</strong> trials = {augValues.length} augmentation × {mixValues.length} mix ratio × {generatedSize.values.length}{" "}
+        generated size{degCount > 1 ? ` × ${degCount} degradations (not for "none")` : ""} × {seeds.values.length} seed
         {seeds.values.length === 1 ? "" : "s"}
       </p>
       <ScrollRegion label="Grid preview table" style={{ maxHeight: "22rem" }}>
@@ -49,9 +49,7 @@ export function GridPreview({ config }: { config: SweepConfig }) {
         {degCount > 1 ? '; "none" trains on no generated data, so it runs once per seed' : ""}).
       </p>
       <h3>Run order</h3>
-      <p className="muted small">
-        Corners first, then midpoints, so that a partly finished sweep already spans the whole grid.
-      </p>
+      <p className="muted small">Corners first, then midpoints, so that a partly finished sweep already spans the whole grid.</p>
       <ol className="small mono" style={{ paddingLeft: "1.4rem", margin: 0 }}>
         {trials.slice(0, FIRST_TRIALS_SHOWN).map((trial) => (
           <li key={trial.orderIndex}>

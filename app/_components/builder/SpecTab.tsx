@@ -53,8 +53,8 @@ export function SpecTab({ submitting, onCreate }: { submitting: boolean; onCreat
           />
           <span className="hint">
             Keys: <code>aug_strength</code> | <code>crop_min_scale</code> | <code>jitter_strength</code> | <code>jitter_prob</code>,{" "}
-            <code>mix_ratio</code>, <code>generated_size</code>, <code>seed</code>, and constants such as <code>steps</code>,{" "}
-            <code>batch_size</code>, <code>learning_rate</code>, <code>temperature</code>.
+            <code>mix_ratio</code>, <code>generated_size</code>, <code>seed</code>, and constants such as <code>steps</code>, <code>batch_size</code>,{" "}
+            <code>learning_rate</code>, <code>temperature</code>.
           </span>
         </div>
         <div id="spec-status" aria-live="polite">

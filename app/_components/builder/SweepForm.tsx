@@ -42,9 +42,7 @@ export function SweepForm({ form, errors, onChange, config = null }: Props) {
         <legend>Sweep</legend>
         {text("name", "name", "Name")}
         <Field id="f-description" label="Description" errors={errorsAt(errors, "description")} hint="Optional: what you want to find out.">
-          {(props) => (
-            <textarea {...props} rows={2} value={form.description} onChange={(event) => set("description", event.target.value)} />
-          )}
+          {(props) => <textarea {...props} rows={2} value={form.description} onChange={(event) => set("description", event.target.value)} />}
         </Field>
       </fieldset>
 
@@ -61,12 +59,7 @@ export function SweepForm({ form, errors, onChange, config = null }: Props) {
             </select>
           )}
         </Field>
-        {text(
-          "augValues",
-          "axes.augmentation.values",
-          `${knob.label} values`,
-          `Comma-separated, between ${knob.min} and ${knob.max}.`,
-        )}
+        {text("augValues", "axes.augmentation.values", `${knob.label} values`, `Comma-separated, between ${knob.min} and ${knob.max}.`)}
         {text(
           "mixValues",
           "axes.mixRatio.values",

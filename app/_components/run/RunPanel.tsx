@@ -27,7 +27,8 @@ function storedChoice(): BackendChoice {
 /** Each slot's share of the cores for wasm threads: slots already train in parallel. */
 const threadsPerSlot = (slots: number) => Math.max(1, Math.floor((navigator.hardwareConcurrency || 1) / slots));
 
-type Choosing = { phase: "idle" } | { phase: "measuring"; line: string } | { phase: "chosen"; calibration: Calibration } | { phase: "error"; message: string };
+type Choosing =
+  { phase: "idle" } | { phase: "measuring"; line: string } | { phase: "chosen"; calibration: Calibration } | { phase: "error"; message: string };
 
 function BackendLine({ choosing }: { choosing: Choosing }) {
   if (choosing.phase === "idle") return null;
@@ -49,7 +50,11 @@ function BackendLine({ choosing }: { choosing: Choosing }) {
   const how = calibration.source === "cached" ? "measured earlier in this browser, " : calibration.source === "measured" ? "just measured, " : "";
   return (
     <p className="small" role="status" data-testid="backend-line" data-backend={calibration.chosen}>
-      Training on <strong>{calibration.chosen}</strong> <span className="muted">({how}{calibration.reason})</span>
+      Training on <strong>{calibration.chosen}</strong>{" "}
+      <span className="muted">
+        ({how}
+        {calibration.reason})
+      </span>
     </p>
   );
 }
@@ -69,12 +74,18 @@ const idleState: SlotState = { status: "idle", trial: null, progress: null, envi
 function SlotCard({ index, state }: { index: number; state: SlotState }) {
   const { trial, progress } = state;
   const fraction =
-    progress && (progress.phase === "train" || progress.phase === "generator") ? progress.step / progress.totalSteps : progress?.phase === "eval" ? 1 : 0;
+    progress && (progress.phase === "train" || progress.phase === "generator")
+      ? progress.step / progress.totalSteps
+      : progress?.phase === "eval"
+        ? 1
+        : 0;
   return (
     <div className="panel slot" data-testid={`slot-${index}`} data-status={state.status}>
       <div className="row">
         <strong>Slot {index + 1}</strong>
-        <span className={`badge status-${state.status === "training" ? "running" : state.status === "error" ? "failed" : "queued"}`}>{state.status}</span>
+        <span className={`badge status-${state.status === "training" ? "running" : state.status === "error" ? "failed" : "queued"}`}>
+          {state.status}
+        </span>
         <span className="spacer" />
         <span className="muted small">{state.completed} finished here</span>
       </div>
@@ -105,8 +116,17 @@ function SlotCard({ index, state }: { index: number; state: SlotState }) {
             (progress.etaSeconds != null ? ` · ETA ${duration(progress.etaSeconds * 1000)}` : "")
           : ""}
       </p>
-      {state.environment ? <p className="small muted" style={{ margin: 0 }}>backend {state.environment.backend}{state.environment.adapter ? ` (${state.environment.adapter})` : ""}</p> : null}
-      {state.message ? <p className="small error" style={{ margin: 0 }}>{state.message}</p> : null}
+      {state.environment ? (
+        <p className="small muted" style={{ margin: 0 }}>
+          backend {state.environment.backend}
+          {state.environment.adapter ? ` (${state.environment.adapter})` : ""}
+        </p>
+      ) : null}
+      {state.message ? (
+        <p className="small error" style={{ margin: 0 }}>
+          {state.message}
+        </p>
+      ) : null}
     </div>
   );
 }
@@ -266,10 +286,9 @@ export function RunPanel({ sweepId, datasetRef, workload }: { sweepId: string; d
         )}
       </div>
       <p className="small muted">
-        Each slot trains one trial at a time in a Web Worker with TensorFlow.js and reports its result. The backend (wasm,
-        WebGPU, WebGL or CPU) is the one that trains fastest here: each is timed for a few steps at this sweep&apos;s shapes
-        the first time, and the choice is remembered for this browser. Closing the tab loses nothing: its trials go back to
-        the queue.
+        Each slot trains one trial at a time in a Web Worker with TensorFlow.js and reports its result. The backend (wasm, WebGPU, WebGL or CPU) is
+        the one that trains fastest here: each is timed for a few steps at this sweep&apos;s shapes the first time, and the choice is remembered for
+        this browser. Closing the tab loses nothing: its trials go back to the queue.
       </p>
       <BackendLine choosing={choosing} />
       {states.length > 0 ? (

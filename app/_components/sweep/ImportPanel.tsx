@@ -39,7 +39,9 @@ export function ImportPanel({ sweepId, onImported }: { sweepId: string; onImport
       });
       const payload = (await response.json()) as ImportReport & { error?: string; details?: { message?: string; line?: number }[] };
       if (!response.ok) {
-        const details = Array.isArray(payload.details) ? payload.details.slice(0, 5).map((d) => `${d.line ? `line ${d.line}: ` : ""}${d.message ?? ""}`) : [];
+        const details = Array.isArray(payload.details)
+          ? payload.details.slice(0, 5).map((d) => `${d.line ? `line ${d.line}: ` : ""}${d.message ?? ""}`)
+          : [];
         setError([payload.error ?? `HTTP ${response.status}`, ...details].join("; "));
       } else {
         setReport(payload);

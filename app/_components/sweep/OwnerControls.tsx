@@ -66,7 +66,11 @@ export function OwnerControls({ sweepId, counts, onDone, onError, children }: Pr
       "and only people you give the new link to can run or post results. Finished results and the share link stay.";
     if (!window.confirm(question)) return;
     setBusy(true);
-    const response = await fetch(`/api/sweeps/${sweepId}/rotate-link`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" }).catch(() => null);
+    const response = await fetch(`/api/sweeps/${sweepId}/rotate-link`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+    }).catch(() => null);
     if (response?.ok) {
       const { sweep } = (await response.json()) as { sweep: { id: string } };
       router.replace(`/sweeps/${sweep.id}?rotated=1`);

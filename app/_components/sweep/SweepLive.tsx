@@ -52,7 +52,11 @@ export function SweepLive({ initial, pollUrl, config, initialView, exportBase, o
 
   async function trialAction(trial: TrialView, action: OwnerAction) {
     if (!owner) return;
-    if (action === "reset" && !window.confirm(`Clear the result of trial ${trial.orderIndex + 1} and run it again? Its attempts stay in its history.`)) return;
+    if (
+      action === "reset" &&
+      !window.confirm(`Clear the result of trial ${trial.orderIndex + 1} and run it again? Its attempts stay in its history.`)
+    )
+      return;
     const outcome = await postOwnerAction(owner.sweepId, action, [trial.id]);
     setActionError(outcome.ok ? null : outcome.message);
     await refresh();

@@ -18,7 +18,14 @@ function ProgressCell({ trial }: { trial: TrialView }) {
   const fraction = progress ? progress.step / progress.totalSteps : 0;
   return (
     <div>
-      <div className="progress thin" role="progressbar" aria-label={`trial ${trial.orderIndex + 1} progress`} aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(fraction * 100)}>
+      <div
+        className="progress thin"
+        role="progressbar"
+        aria-label={`trial ${trial.orderIndex + 1} progress`}
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={Math.round(fraction * 100)}
+      >
         <span className="seg-running" style={{ width: `${fraction * 100}%` }} />
       </div>
       <span className="muted small">
@@ -37,20 +44,44 @@ export function TrialTable({ trials, augKnob, onTrialAction }: Props) {
       <table className="data" aria-label="Trials">
         <thead>
           <tr>
-            <th scope="col" className="num">#</th>
-            <th scope="col" className="num">{AUG_KNOB_INFO[augKnob].label}</th>
+            <th scope="col" className="num">
+              #
+            </th>
+            <th scope="col" className="num">
+              {AUG_KNOB_INFO[augKnob].label}
+            </th>
             <th scope="col">Mix ratio</th>
-            <th scope="col" className="num">Generated</th>
-            <th scope="col" className="num">Seed</th>
+            <th scope="col" className="num">
+              Generated
+            </th>
+            <th scope="col" className="num">
+              Seed
+            </th>
             <th scope="col">Status</th>
-            <th scope="col" style={{ width: "13rem" }}>Progress</th>
-            <th scope="col" className="num">Attempts</th>
-            <th scope="col" className="num">Linear probe</th>
-            <th scope="col" className="num">kNN</th>
-            <th scope="col" className="num">Final loss</th>
-            <th scope="col" className="num">Time</th>
+            <th scope="col" style={{ width: "13rem" }}>
+              Progress
+            </th>
+            <th scope="col" className="num">
+              Attempts
+            </th>
+            <th scope="col" className="num">
+              Linear probe
+            </th>
+            <th scope="col" className="num">
+              kNN
+            </th>
+            <th scope="col" className="num">
+              Final loss
+            </th>
+            <th scope="col" className="num">
+              Time
+            </th>
             <th scope="col">Backend</th>
-            {onTrialAction ? <th scope="col"><span className="visually-hidden">Actions</span></th> : null}
+            {onTrialAction ? (
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
+            ) : null}
           </tr>
         </thead>
         <tbody>
@@ -74,7 +105,9 @@ export function TrialTable({ trials, augKnob, onTrialAction }: Props) {
                 {trial.status === "failed" && trial.lastError ? <span className="small error">{trial.lastError}</span> : null}
               </td>
               <td className="num">{trial.attempts}</td>
-              <td className="num" data-testid="linear-acc">{percent(trial.linearAcc)}</td>
+              <td className="num" data-testid="linear-acc">
+                {percent(trial.linearAcc)}
+              </td>
               <td className="num">{percent(trial.knnAcc)}</td>
               <td className="num">{fixed(trial.finalLoss)}</td>
               <td className="num">{duration(trial.durationMs)}</td>
@@ -82,17 +115,33 @@ export function TrialTable({ trials, augKnob, onTrialAction }: Props) {
               {onTrialAction ? (
                 <td>
                   {trial.status === "queued" || trial.status === "running" ? (
-                    <button type="button" className="button small" onClick={() => onTrialAction(trial, "cancel")} aria-label={`Cancel trial ${trial.orderIndex + 1}`}>
+                    <button
+                      type="button"
+                      className="button small"
+                      onClick={() => onTrialAction(trial, "cancel")}
+                      aria-label={`Cancel trial ${trial.orderIndex + 1}`}
+                    >
                       Cancel
                     </button>
                   ) : null}
                   {trial.status === "failed" || trial.status === "cancelled" ? (
-                    <button type="button" className="button small" onClick={() => onTrialAction(trial, "requeue")} aria-label={`Requeue trial ${trial.orderIndex + 1}`}>
+                    <button
+                      type="button"
+                      className="button small"
+                      onClick={() => onTrialAction(trial, "requeue")}
+                      aria-label={`Requeue trial ${trial.orderIndex + 1}`}
+                    >
                       Requeue
                     </button>
                   ) : null}
                   {trial.status === "done" ? (
-                    <button type="button" className="button small" onClick={() => onTrialAction(trial, "reset")} aria-label={`Reset trial ${trial.orderIndex + 1}`} title="Clear this result and run the trial again">
+                    <button
+                      type="button"
+                      className="button small"
+                      onClick={() => onTrialAction(trial, "reset")}
+                      aria-label={`Reset trial ${trial.orderIndex + 1}`}
+                      title="Clear this result and run the trial again"
+                    >
                       Reset
                     </button>
                   ) : null}

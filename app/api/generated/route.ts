@@ -20,11 +20,19 @@ export const POST = route(async (request) => {
   const params = new URL(request.url).searchParams;
   const key = params.get("key");
   if (key !== null && !SHA256_HEX_RE.test(key)) {
-    throw new ValidationError("key must be a generator key", [{ path: "key", message: "not a generator key", expected: "64 lowercase hex digits", received: key.slice(0, 80) }]);
+    throw new ValidationError("key must be a generator key", [
+      { path: "key", message: "not a generator key", expected: "64 lowercase hex digits", received: key.slice(0, 80) },
+    ]);
   }
   const set = await readGeneratedAsset(request);
   const name = storableName(params.get("name") ?? "") || "browser-trained generator";
-  const stored = await storeGeneratedSet(await getDb(), { generatorKey: key, set, name, note: "made in the browser by the builder's generator preview", deletable: true });
+  const stored = await storeGeneratedSet(await getDb(), {
+    generatorKey: key,
+    set,
+    name,
+    note: "made in the browser by the builder's generator preview",
+    deletable: true,
+  });
   const body = { dataset: stored.dataset, created: stored.created, ...(stored.deleteSecret ? { deleteSecret: stored.deleteSecret } : {}) };
   return setDatasetCookie(json(body, { status: stored.created ? 201 : 200 }), request, stored.sha256, stored.deleteSecret);
 });

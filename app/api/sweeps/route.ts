@@ -15,12 +15,19 @@ export const dynamic = "force-dynamic";
 async function previewedSet(db: Db, config: SweepConfig, ref: string): Promise<string> {
   if (config.generated.source !== "vae") {
     throw new ValidationError("generatedSet is only for a sweep whose generator is trained in the browser", [
-      { path: "generatedSet", message: "the sweep does not train a generator", expected: 'generated.source "vae"', received: config.generated.source },
+      {
+        path: "generatedSet",
+        message: "the sweep does not train a generator",
+        expected: 'generated.source "vae"',
+        received: config.generated.source,
+      },
     ]);
   }
   const set = await findDataset(db, ref);
   if (!set?.sha256 || set.role !== "generated") {
-    throw new ValidationError(`no stored generated set ${ref}`, [{ path: "generatedSet", message: "not a stored generated set", expected: "a set stored by POST /api/generated", received: ref }]);
+    throw new ValidationError(`no stored generated set ${ref}`, [
+      { path: "generatedSet", message: "not a stored generated set", expected: "a set stored by POST /api/generated", received: ref },
+    ]);
   }
   await checkGeneratedSet(db, config, set, "generatedSet");
   return set.sha256;

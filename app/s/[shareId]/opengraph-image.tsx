@@ -84,13 +84,21 @@ export default async function OpenGraphImage({ params }: Props) {
     if (!(error instanceof NotFoundError)) throw error;
   }
   return new ImageResponse(
-    (
-      <div style={{ width: "100%", height: "100%", display: "flex", flexDirection: "column", padding: "40px 56px", background: "#f7f8fa", color: "#17202a" }}>
-        <div style={{ display: "flex", fontSize: 24, color: "#2f5bd3", fontWeight: 700 }}>Inflation Lab</div>
-        <div style={{ display: "flex", fontSize: 46, fontWeight: 700, marginTop: 6 }}>{name.slice(0, 70)}</div>
-        {body}
-      </div>
-    ),
+    <div
+      style={{
+        width: "100%",
+        height: "100%",
+        display: "flex",
+        flexDirection: "column",
+        padding: "40px 56px",
+        background: "#f7f8fa",
+        color: "#17202a",
+      }}
+    >
+      <div style={{ display: "flex", fontSize: 24, color: "#2f5bd3", fontWeight: 700 }}>Inflation Lab</div>
+      <div style={{ display: "flex", fontSize: 46, fontWeight: 700, marginTop: 6 }}>{name.slice(0, 70)}</div>
+      {body}
+    </div>,
     size,
   );
 }

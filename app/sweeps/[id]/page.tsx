@@ -44,8 +44,8 @@ export default async function SweepPage({ params, searchParams }: Props) {
       {sweep.description ? <p className="lede">{sweep.description}</p> : null}
       {owner && query.rotated === "1" ? (
         <div className="alert info" role="status">
-          <strong>New run link.</strong> This page&apos;s address is the sweep&apos;s run link now; the old one no longer works, and the trials
-          that were running under it are queued again. Give the new link to the people who run the sweep.
+          <strong>New run link.</strong> This page&apos;s address is the sweep&apos;s run link now; the old one no longer works, and the trials that
+          were running under it are queued again. Give the new link to the people who run the sweep.
         </div>
       ) : null}
       <div className="panel">
@@ -56,7 +56,12 @@ export default async function SweepPage({ params, searchParams }: Props) {
         </div>
         {owner ? (
           <div style={{ marginTop: "0.5rem" }}>
-            <ShareBox url={`${origin}/sweeps/${sweep.id}`} label="Run link" withView={false} note="Anyone with it can run trials and post results; “New run link” below revokes it." />
+            <ShareBox
+              url={`${origin}/sweeps/${sweep.id}`}
+              label="Run link"
+              withView={false}
+              note="Anyone with it can run trials and post results; “New run link” below revokes it."
+            />
           </div>
         ) : null}
         <p className="muted small">

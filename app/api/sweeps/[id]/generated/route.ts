@@ -39,7 +39,10 @@ async function writerOf(db: Db, sweepId: string, request: Request): Promise<Gene
     return { kind: "lease", trialId };
   }
   const secret = ownerSecretFrom(request, sweepId);
-  if (!secret) throw new UnauthorizedError(`registering a sweep's generated set needs a live lease (${TRIAL_ID_HEADER} and ${LEASE_TOKEN_HEADER}) or the owner secret`);
+  if (!secret)
+    throw new UnauthorizedError(
+      `registering a sweep's generated set needs a live lease (${TRIAL_ID_HEADER} and ${LEASE_TOKEN_HEADER}) or the owner secret`,
+    );
   await assertOwner(db, sweepId, secret);
   return { kind: "owner" };
 }
