@@ -21,13 +21,12 @@
 //                          [--think-ms 0] [--abusers 0] [--warmup-trials 400] [--timeline] [--profile]
 // --timeline prints calls, p50 and p99 for each second of the run.
 // PostgreSQL comes from BENCH_POSTGRES_URL or DATABASE_URL (a scratch database is created and dropped).
-import { createHash } from "node:crypto";
-import pg from "pg";
 import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { describeMachine, ensureBuilt, list, processCpuSeconds, readOptions, startServer } from "./bench/app.mjs";
+import { keepAlivePoster, leaseSweepConfig, roll, scratchPostgres } from "./bench/lease-load.mjs";
 import { summariseProfiles } from "./bench/profile.mjs";
 
 const options = readOptions(process.argv.slice(2), {
@@ -46,29 +45,6 @@ const THINK_MS = Number(options["think-ms"]);
 const ABUSERS = Number(options.abusers);
 const WORKERS = Number(options.workers);
 const TRIALS = Number(options.trials);
-const postgresAdmin =
-  process.env.BENCH_POSTGRES_URL ??
-  (/^postgres(ql)?:\/\//.test(process.env.DATABASE_URL ?? "") ? process.env.DATABASE_URL : "postgresql://postgres@127.0.0.1:5432/postgres");
-
-/** A grid of exactly `count` trials (count = 20 strengths × 5 mix ratios × seeds). */
-function sweepConfig(count) {
-  const seeds = Math.max(1, Math.round(count / 100));
-  return {
-    name: `bench:lease ${count} trials`,
-    axes: {
-      augmentation: { values: Array.from({ length: 20 }, (_, i) => i / 10) },
-      mixRatio: { values: ["none", 1, 3, 10, 30] },
-      seeds: { values: Array.from({ length: seeds }, (_, i) => i) },
-    },
-    execution: { leaseSeconds: 5, maxAttempts: 20 },
-  };
-}
-
-/** Deterministic per (trial, attempt) choice in [0, 1). */
-function roll(trialId, attempt, salt) {
-  return createHash("sha256").update(`${trialId}:${attempt}:${salt}`).digest().readUInt32BE(0) / 2 ** 32;
-}
-
 function percentile(sorted, p) {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
@@ -77,22 +53,7 @@ function percentile(sorted, p) {
 async function run(database) {
   let databaseUrl;
   let dropDatabase = async () => {};
-  if (database === "postgres") {
-    const name = `inflation_lab_bench_${Date.now().toString(36)}`;
-    const admin = new pg.Client({ connectionString: postgresAdmin });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE "${name}"`);
-    await admin.end();
-    const url = new URL(postgresAdmin);
-    url.pathname = `/${name}`;
-    databaseUrl = url.toString();
-    dropDatabase = async () => {
-      const cleanup = new pg.Client({ connectionString: postgresAdmin });
-      await cleanup.connect();
-      await cleanup.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await cleanup.end();
-    };
-  }
+  if (database === "postgres") ({ url: databaseUrl, drop: dropDatabase } = await scratchPostgres("inflation_lab_bench"));
   const profileDir = options.profile === "0" ? null : fs.mkdtempSync(path.join(os.tmpdir(), "inflation-lab-profile-"));
   const nodeArgs = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];
   const server = await startServer({ port: Number(options.port), databaseUrl, nodeArgs });
@@ -101,7 +62,7 @@ async function run(database) {
     const created = await fetch(`${server.url}/api/sweeps`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ config: sweepConfig(trials) }),
+      body: JSON.stringify({ config: leaseSweepConfig("bench:lease", trials) }),
     });
     if (created.status !== 201) throw new Error(`create failed: ${created.status} ${await created.text()}`);
     return created.json();
@@ -122,28 +83,7 @@ async function run(database) {
     const problems = [];
     const count = (status) => statuses.set(status, (statuses.get(status) ?? 0) + 1);
 
-    const target = new URL(server.url);
-    const post = (path, payload, type = "application/json") =>
-      new Promise((resolve, reject) => {
-        const request = http.request(
-          {
-            agent,
-            host: target.hostname,
-            port: target.port,
-            path,
-            method: "POST",
-            headers: { "content-type": type, "content-length": Buffer.byteLength(payload) },
-          },
-          (response) => {
-            const chunks = [];
-            response.on("data", (chunk) => chunks.push(chunk));
-            response.on("end", () => resolve({ status: response.statusCode, text: Buffer.concat(chunks).toString("utf8") }));
-            response.on("error", reject);
-          },
-        );
-        request.on("error", reject);
-        request.end(payload);
-      });
+    const post = keepAlivePoster(server.url, agent);
 
     async function call(op, path, body) {
       const begin = performance.now();
@@ -345,28 +285,11 @@ async function run(database) {
  * few of them for seconds in the kernel, which is not the server's time).
  */
 async function warmUp(url, sweepId, agent) {
-  const target = new URL(url);
-  const post = (path, body) =>
-    new Promise((resolve, reject) => {
-      const payload = JSON.stringify(body);
-      const request = http.request(
-        {
-          agent,
-          host: target.hostname,
-          port: target.port,
-          path,
-          method: "POST",
-          headers: { "content-type": "application/json", "content-length": Buffer.byteLength(payload) },
-        },
-        (response) => {
-          const chunks = [];
-          response.on("data", (chunk) => chunks.push(chunk));
-          response.on("end", () => resolve({ status: response.statusCode, body: JSON.parse(Buffer.concat(chunks).toString("utf8") || "null") }));
-        },
-      );
-      request.on("error", reject);
-      request.end(payload);
-    });
+  const send = keepAlivePoster(url, agent);
+  const post = async (path, body) => {
+    const { status, text } = await send(path, JSON.stringify(body));
+    return { status, body: JSON.parse(text || "null") };
+  };
   const result = {
     linearProbeAccuracy: 0.5,
     knnAccuracy: 0.5,

@@ -12,13 +12,12 @@
 // A demonstration, not a test: it asserts nothing, prints its figures, and exits 1 if a check failed.
 //   npm run crash:lease -- [--workers 200] [--trials 2000] [--databases sqlite,postgres] [--port 3500] [--kill-at 0.4]
 // PostgreSQL comes from BENCH_POSTGRES_URL or DATABASE_URL (a scratch database is created and dropped).
-import { createHash } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
-import pg from "pg";
 import { describeMachine, ensureBuilt, list, readOptions, startServer } from "./bench/app.mjs";
+import { keepAlivePoster, leaseSweepConfig, roll, scratchPostgres } from "./bench/lease-load.mjs";
 
 const options = readOptions(process.argv.slice(2), {
   workers: { env: "CRASH_WORKERS", fallback: "200" },
@@ -31,78 +30,20 @@ const WORKERS = Number(options.workers);
 const TRIALS = Number(options.trials);
 const KILL_AT = Number(options["kill-at"]);
 const PORT = Number(options.port);
-const postgresAdmin =
-  process.env.BENCH_POSTGRES_URL ??
-  (/^postgres(ql)?:\/\//.test(process.env.DATABASE_URL ?? "") ? process.env.DATABASE_URL : "postgresql://postgres@127.0.0.1:5432/postgres");
-
-/** A grid of exactly `count` trials (20 strengths × 5 mix ratios × seeds). */
-function sweepConfig(count) {
-  const seeds = Math.max(1, Math.round(count / 100));
-  return {
-    name: `crash:lease ${count} trials`,
-    axes: {
-      augmentation: { values: Array.from({ length: 20 }, (_, i) => i / 10) },
-      mixRatio: { values: ["none", 1, 3, 10, 30] },
-      seeds: { values: Array.from({ length: seeds }, (_, i) => i) },
-    },
-    execution: { leaseSeconds: 5, maxAttempts: 20 },
-  };
-}
-
-/** Deterministic per (trial, attempt) choice in [0, 1). */
-const roll = (trialId, attempt, salt) => createHash("sha256").update(`${trialId}:${attempt}:${salt}`).digest().readUInt32BE(0) / 2 ** 32;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function scratchDatabase(database) {
-  if (database === "sqlite") {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "inflation-lab-crash-"));
-    return { url: `file:${path.join(dir, "crash.db")}`, drop: async () => fs.rmSync(dir, { recursive: true, force: true }) };
-  }
-  const name = `inflation_lab_crash_${Date.now().toString(36)}`;
-  const admin = new pg.Client({ connectionString: postgresAdmin });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  await admin.end();
-  const url = new URL(postgresAdmin);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const cleanup = new pg.Client({ connectionString: postgresAdmin });
-      await cleanup.connect();
-      await cleanup.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await cleanup.end();
-    },
-  };
+  if (database === "postgres") return scratchPostgres("inflation_lab_crash");
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "inflation-lab-crash-"));
+  return { url: `file:${path.join(dir, "crash.db")}`, drop: async () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
 async function run(database) {
   const scratch = await scratchDatabase(database);
   let server = await startServer({ port: PORT, databaseUrl: scratch.url });
-  const target = new URL(server.url);
   const agent = new http.Agent({ keepAlive: true, maxSockets: WORKERS });
-  const post = (path, body) =>
-    new Promise((resolve, reject) => {
-      const payload = JSON.stringify(body);
-      const request = http.request(
-        {
-          agent,
-          host: target.hostname,
-          port: target.port,
-          path,
-          method: "POST",
-          headers: { "content-type": "application/json", "content-length": Buffer.byteLength(payload) },
-        },
-        (response) => {
-          const chunks = [];
-          response.on("data", (chunk) => chunks.push(chunk));
-          response.on("end", () => resolve({ status: response.statusCode, text: Buffer.concat(chunks).toString("utf8") }));
-          response.on("error", reject);
-        },
-      );
-      request.on("error", reject);
-      request.end(payload);
-    });
+  const send = keepAlivePoster(server.url, agent);
+  const post = (path, body) => send(path, JSON.stringify(body));
 
   const statuses = new Map();
   const count = (status) => statuses.set(status, (statuses.get(status) ?? 0) + 1);
@@ -139,7 +80,7 @@ async function run(database) {
     }
   }
 
-  const created = await call("/api/sweeps", { config: sweepConfig(TRIALS) });
+  const created = await call("/api/sweeps", { config: leaseSweepConfig("crash:lease", TRIALS) });
   if (created.status !== 201) throw new Error(`create failed: ${created.status} ${JSON.stringify(created.body)}`);
   const { sweep, ownerSecret } = created.body;
   const result = (accuracy) => ({

@@ -5,16 +5,15 @@
  * of what nothing references any more.
  */
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { encodeNpy } from "@/lib/data/npy";
 import { syntheticSet } from "@/lib/data/test-helpers";
 import { removeUnreferenced } from "@/lib/datasets/cleanup";
 import { getDb } from "@/lib/db/client";
 import { storeGeneratedSet } from "@/lib/repo/datasets";
 import { testDatabaseKinds } from "@/lib/testing/databases";
-import { useRouteDatabase } from "@/lib/testing/route-database";
+import { useRouteDatabase, useScratchBlobDir } from "@/lib/testing/route-database";
 import { type Json, send as call } from "@/lib/testing/routes";
 import * as blobRoute from "./datasets/[id]/blob/route";
 import * as datasetRoute from "./datasets/[id]/route";
@@ -44,16 +43,9 @@ function blobFiles(dir: string): string[] {
 
 describe.each(testDatabaseKinds())("stored data on %s", (kind) => {
   useRouteDatabase(kind);
-  const blobDir = fs.mkdtempSync(path.join(os.tmpdir(), "inflation-lab-lifecycle-"));
-  beforeAll(() => {
-    process.env.BLOB_DIR = blobDir;
-  });
+  const blobDir = useScratchBlobDir("inflation-lab-lifecycle-");
   afterEach(() => {
     delete process.env.BLOB_QUOTA_BYTES;
-  });
-  afterAll(() => {
-    delete process.env.BLOB_DIR;
-    fs.rmSync(blobDir, { recursive: true, force: true });
   });
 
   it("the uploader alone deletes an upload, with the secret or the upload's cookie, and not while a sweep uses it", async () => {

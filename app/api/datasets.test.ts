@@ -5,17 +5,16 @@
  */
 import { createHash } from "node:crypto";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { encodeIdx } from "@/lib/data/idx";
 import { encodeNpy } from "@/lib/data/npy";
 import { syntheticSet, writeZip } from "@/lib/data/test-helpers";
 import { generatedQuality, qualityQuerySchema } from "@/lib/datasets/quality";
 import { getDb } from "@/lib/db/client";
 import { testDatabaseKinds } from "@/lib/testing/databases";
-import { useRouteDatabase } from "@/lib/testing/route-database";
+import { useRouteDatabase, useScratchBlobDir } from "@/lib/testing/route-database";
 import { type Json, send as call } from "@/lib/testing/routes";
 import { encodeDatasetAsset, parseDatasetAsset } from "@/lib/train/dataset";
 import * as blobRoute from "./datasets/[id]/blob/route";
@@ -61,15 +60,7 @@ const blobDirFiles = (dir: string): string[] =>
 
 describe.each(testDatabaseKinds())("dataset uploads on %s", (kind) => {
   useRouteDatabase(kind);
-  const blobDir = fs.mkdtempSync(path.join(os.tmpdir(), "inflation-lab-blobs-"));
-  beforeAll(() => {
-    process.env.BLOB_DIR = blobDir;
-  });
-  afterAll(() => {
-    delete process.env.BLOB_DIR;
-    delete process.env.UPLOAD_MAX_BYTES;
-    fs.rmSync(blobDir, { recursive: true, force: true });
-  });
+  const blobDir = useScratchBlobDir();
 
   let realSha = "";
 

@@ -5,15 +5,12 @@
  * register it (issue 11 item 5). A generator key is public, so a stranger
  * who builds a sweep with the same key gets a set of their own, never ours.
  */
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { syntheticSet } from "@/lib/data/test-helpers";
 import { generatorKey } from "@/lib/generator/key";
 import { sweepConfigSchema } from "@/lib/sweep/schema";
 import { testDatabaseKinds } from "@/lib/testing/databases";
-import { useRouteDatabase } from "@/lib/testing/route-database";
+import { useRouteDatabase, useScratchBlobDir } from "@/lib/testing/route-database";
 import { send as call } from "@/lib/testing/routes";
 import { encodeDatasetAsset, parseDatasetAsset, type ImageSet } from "@/lib/train/dataset";
 import * as blobRoute from "./datasets/[id]/blob/route";
@@ -66,14 +63,7 @@ async function storedImages(sha256: string): Promise<Uint8Array> {
 
 describe.each(testDatabaseKinds())("generated sets on %s", (kind) => {
   useRouteDatabase(kind);
-  const blobDir = fs.mkdtempSync(path.join(os.tmpdir(), "inflation-lab-generated-"));
-  beforeAll(() => {
-    process.env.BLOB_DIR = blobDir;
-  });
-  afterAll(() => {
-    delete process.env.BLOB_DIR;
-    fs.rmSync(blobDir, { recursive: true, force: true });
-  });
+  useScratchBlobDir("inflation-lab-generated-");
 
   it("binds the first leased worker's set to its sweep; a stranger with the same generator key cannot plant one", async () => {
     const ours = await createSweep();

@@ -32,3 +32,23 @@ export function useRouteDatabase(kind: "sqlite" | "postgres"): void {
     else process.env.DATABASE_URL = original;
   });
 }
+
+/**
+ * Points BLOB_DIR (where uploads and generated sets are stored) at a fresh
+ * directory for the enclosing describe block and removes it afterwards,
+ * with the size limits (`UPLOAD_MAX_BYTES`, `BLOB_QUOTA_BYTES`) a test may
+ * have set. Returns the directory.
+ */
+export function useScratchBlobDir(prefix = "inflation-lab-blobs-"): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  beforeAll(() => {
+    process.env.BLOB_DIR = dir;
+  });
+  afterAll(() => {
+    delete process.env.BLOB_DIR;
+    delete process.env.UPLOAD_MAX_BYTES;
+    delete process.env.BLOB_QUOTA_BYTES;
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  return dir;
+}
