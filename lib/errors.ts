@@ -1,10 +1,14 @@
 /**
- * Errors that the API maps to a status code in one place
- * (lib/api/respond.ts). `details` is safe to show to the caller.
+ * The one family of errors that carry an HTTP status: every domain error
+ * (bad spec, unparsable upload, oversized grid, missing record...) extends
+ * AppError, so the API's error mapper (lib/api/respond.ts) knows only this
+ * base, zod's errors and "anything else is a 500". `details` is safe to show
+ * to the caller.
  */
 import type { FieldIssue } from "@/lib/sweep/errors";
 
-export type IssueDetail = FieldIssue;
+/** One problem with a request, by the path of the field it is about; `hint` is a likely cause or fix. */
+export type IssueDetail = FieldIssue & { hint?: string };
 
 export class AppError extends Error {
   constructor(

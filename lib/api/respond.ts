@@ -1,12 +1,8 @@
 import "server-only";
 import { NextResponse } from "next/server";
 import { ZodError } from "zod";
-import { DatasetParseError } from "@/lib/data/errors";
 import { AppError } from "@/lib/errors";
-import { DatasetFormatError } from "@/lib/train/dataset";
-import { GridTooLargeError } from "@/lib/sweep/grid";
 import { formatZodIssues, summarizeIssues } from "@/lib/sweep/errors";
-import { SweepSpecError } from "@/lib/sweep/wandb";
 
 export interface ErrorBody {
   error: string;
@@ -28,31 +24,6 @@ export function describeError(error: unknown): { status: number; body: ErrorBody
   if (error instanceof ZodError) {
     const details = formatZodIssues(error);
     return { status: 422, body: { error: `invalid request: ${summarizeIssues(details)}`, details } };
-  }
-  if (error instanceof SweepSpecError) {
-    return { status: 422, body: { error: error.message, details: error.issues } };
-  }
-  if (error instanceof DatasetParseError) {
-    const { format, problem, field, expected, found, hint } = error;
-    return {
-      status: 422,
-      body: {
-        error: error.message,
-        details: [{ path: field ?? "file", message: `${format}: ${problem}`, expected, received: found, ...(hint ? { hint } : {}) }],
-      },
-    };
-  }
-  if (error instanceof DatasetFormatError) {
-    return { status: 422, body: { error: error.message, details: [{ path: "body", message: error.message }] } };
-  }
-  if (error instanceof GridTooLargeError) {
-    return {
-      status: 422,
-      body: {
-        error: error.message,
-        details: [{ path: "axes", message: error.message, expected: `<= ${error.limit} trials`, received: `${error.trialCount} trials` }],
-      },
-    };
   }
   if (isTransientDatabaseError(error)) {
     return { status: 503, body: { error: "the database is busy; retry shortly", details: null } };

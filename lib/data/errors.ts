@@ -1,3 +1,5 @@
+import { AppError } from "@/lib/errors";
+
 /**
  * The one error type every dataset parser throws for bad input. Uploads come
  * from users, so each message says what the parser expected and what it
@@ -20,7 +22,7 @@ export interface DatasetParseErrorInit {
   hint?: string;
 }
 
-export class DatasetParseError extends Error {
+export class DatasetParseError extends AppError {
   readonly format: string;
   readonly problem: string;
   readonly field: string | undefined;
@@ -30,8 +32,15 @@ export class DatasetParseError extends Error {
 
   constructor(init: DatasetParseErrorInit) {
     const hint = init.hint ? ` (${init.hint})` : "";
-    super(`${init.format}: ${init.problem}: expected ${init.expected}, found ${init.found}${hint}`);
-    this.name = "DatasetParseError";
+    super(422, `${init.format}: ${init.problem}: expected ${init.expected}, found ${init.found}${hint}`, [
+      {
+        path: init.field ?? "file",
+        message: `${init.format}: ${init.problem}`,
+        expected: init.expected,
+        received: init.found,
+        ...(init.hint ? { hint: init.hint } : {}),
+      },
+    ]);
     this.format = init.format;
     this.problem = init.problem;
     this.field = init.field;

@@ -1,4 +1,5 @@
 import { MAX_TRIALS, gridTrialCount, type AugKnob, type MixRatio, type SweepConfig } from "./schema";
+import { AppError } from "@/lib/errors";
 
 export type { MixRatio } from "./schema";
 
@@ -25,13 +26,14 @@ export interface TrialSpec {
   seedIndex: number;
 }
 
-export class GridTooLargeError extends Error {
+/** A grid with more trials than a sweep may hold: 422 about the axes. */
+export class GridTooLargeError extends AppError {
   readonly trialCount: number;
   readonly limit: number;
 
   constructor(trialCount: number, limit: number = MAX_TRIALS) {
-    super(`grid has ${trialCount} trials; the limit is ${limit} (reduce an axis)`);
-    this.name = "GridTooLargeError";
+    const message = `grid has ${trialCount} trials; the limit is ${limit} (reduce an axis)`;
+    super(422, message, [{ path: "axes", message, expected: `<= ${limit} trials`, received: `${trialCount} trials` }]);
     this.trialCount = trialCount;
     this.limit = limit;
   }

@@ -1,6 +1,7 @@
 import { parseDocument } from "yaml";
 import { formatZodIssues } from "./errors";
 import { sweepConfigSchema, type AugKnob, type SweepConfig } from "./schema";
+import { AppError } from "@/lib/errors";
 
 /**
  * Import of Weights & Biases style sweep files (YAML or JSON), so people can
@@ -13,13 +14,13 @@ export interface SpecIssue {
   message: string;
 }
 
-export class SweepSpecError extends Error {
+/** A spec that cannot become a sweep: 422 with every issue by path. */
+export class SweepSpecError extends AppError {
   readonly issues: SpecIssue[];
 
   constructor(issues: SpecIssue[]) {
     const lines = issues.map((issue) => `- ${issue.path === "" ? "(spec)" : issue.path}: ${issue.message}`);
-    super(`Invalid sweep spec:\n${lines.join("\n")}`);
-    this.name = "SweepSpecError";
+    super(422, `Invalid sweep spec:\n${lines.join("\n")}`, issues);
     this.issues = issues;
   }
 }

@@ -1,4 +1,5 @@
 import { createRng, permutation } from "./rng";
+import { AppError } from "@/lib/errors";
 
 /**
  * Images stay uint8 on the CPU; tensors are made one batch at a time. A
@@ -28,10 +29,10 @@ export const DATASET_MAGIC = "ILDS";
 export const DATASET_VERSION = 1;
 export const DATASET_HEADER_BYTES = 28;
 
-export class DatasetFormatError extends Error {
+/** Bytes that are not a dataset asset: 422 about the body. */
+export class DatasetFormatError extends AppError {
   constructor(message: string) {
-    super(message);
-    this.name = "DatasetFormatError";
+    super(422, message, [{ path: "body", message }]);
   }
 }
 
