@@ -3,30 +3,21 @@ import { notFound } from "next/navigation";
 import { getDb } from "@/lib/db/client";
 import { requestOrigin } from "@/lib/api/origin";
 import { parseViewState } from "@/lib/analysis/view-state";
-import { NotFoundError } from "@/lib/errors";
-import { getSweepByShareId, listTrials } from "@/lib/repo/sweeps";
+import { loadSweepPage } from "@/lib/repo/sweep-page";
 import { publicSweep } from "@/lib/api/links";
 import { ShareBox } from "@/app/_components/sweep/ShareBox";
 import { SweepLive } from "@/app/_components/sweep/SweepLive";
 import { SweepSummary } from "@/app/_components/sweep/SweepSummary";
 import { SweepQuality } from "@/app/_components/data/SweepQuality";
-import { sweepDatasets } from "@/lib/repo/datasets";
 
 export const dynamic = "force-dynamic";
 
 type Props = { params: Promise<{ shareId: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
 async function load(shareId: string) {
-  if (!/^[A-Za-z0-9_-]{1,64}$/.test(shareId)) notFound();
-  const db = await getDb();
-  try {
-    const sweep = await getSweepByShareId(db, shareId);
-    const { trials, total } = await listTrials(db, sweep.id, { limit: 2000, offset: 0 });
-    return { sweep: publicSweep(sweep), trials, total, datasets: await sweepDatasets(db, sweep.config) };
-  } catch (error) {
-    if (error instanceof NotFoundError) notFound();
-    throw error;
-  }
+  const page = await loadSweepPage(await getDb(), { shareId });
+  if (!page) notFound();
+  return { ...page, sweep: publicSweep(page.sweep) };
 }
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {

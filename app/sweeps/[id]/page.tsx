@@ -5,14 +5,12 @@ import { requestOrigin } from "@/lib/api/origin";
 import { ownerCookieName } from "@/lib/api/request";
 import { getDb } from "@/lib/db/client";
 import { parseViewState } from "@/lib/analysis/view-state";
-import { NotFoundError } from "@/lib/errors";
-import { getSweep, isOwner, listTrials } from "@/lib/repo/sweeps";
+import { loadSweepPage } from "@/lib/repo/sweep-page";
 import { RunPanel } from "@/app/_components/run/RunPanel";
 import { ShareBox } from "@/app/_components/sweep/ShareBox";
 import { SweepLive } from "@/app/_components/sweep/SweepLive";
 import { SweepSummary } from "@/app/_components/sweep/SweepSummary";
 import { SweepQuality } from "@/app/_components/data/SweepQuality";
-import { sweepDatasets } from "@/lib/repo/datasets";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Sweep" };
@@ -20,17 +18,9 @@ export const metadata: Metadata = { title: "Sweep" };
 type Props = { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
 async function load(id: string) {
-  if (!/^[A-Za-z0-9_-]{1,64}$/.test(id)) notFound();
-  const db = await getDb();
-  try {
-    const sweep = await getSweep(db, id);
-    const { trials, total } = await listTrials(db, id, { limit: 2000, offset: 0 });
-    const secret = (await cookies()).get(ownerCookieName(id))?.value;
-    return { sweep, trials, total, owner: await isOwner(db, id, secret), datasets: await sweepDatasets(db, sweep.config) };
-  } catch (error) {
-    if (error instanceof NotFoundError) notFound();
-    throw error;
-  }
+  const page = await loadSweepPage(await getDb(), { id }, (await cookies()).get(ownerCookieName(id))?.value);
+  if (!page) notFound();
+  return page;
 }
 
 export default async function SweepPage({ params, searchParams }: Props) {
