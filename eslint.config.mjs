@@ -13,8 +13,7 @@ const STORAGE = "the pure domain layer never imports storage or HTTP code (READM
 const storage = [
   group("db", STORAGE),
   group("queue", STORAGE),
-  // The DB-free view types of lib/repo/views.ts are shared as types only.
-  group("repo", STORAGE, true),
+  group("repo", STORAGE),
   group("api", STORAGE),
   group("datasets", STORAGE),
   group("headless", STORAGE),
@@ -49,6 +48,14 @@ export default tseslint.config(
     rules: { "react-hooks/rules-of-hooks": "error", "react-hooks/exhaustive-deps": "error" },
   },
   { files: ["lib/sweep/**", "lib/analysis/**", "lib/quality/**", "lib/generator/**"], ignores: ["**/*.test.ts"], rules: restrict(storage) },
+  {
+    // The shapes pages, workers and analysis share: DB-free, so only types, and only the queue's plain ones.
+    files: ["lib/contracts/**"],
+    rules: restrict([
+      ...storage.filter((entry) => !entry.group.includes("@/lib/queue")),
+      group("queue", "contracts take only types from lib/queue", true),
+    ]),
+  },
   {
     files: ["lib/train/**"],
     ignores: ["**/*.test.ts"],

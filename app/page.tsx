@@ -4,7 +4,7 @@ import { ownedSecretsFromCookies } from "@/lib/api/links";
 import { getDb } from "@/lib/db/client";
 import { listExampleSweeps } from "@/lib/repo/examples";
 import { listOwnedSweeps } from "@/lib/repo/sweeps";
-import type { SweepView } from "@/lib/repo/views";
+import type { SweepView } from "@/lib/contracts/views";
 import { QuickDemoButton } from "./_components/QuickDemoButton";
 import { StatusBar } from "./_components/StatusBar";
 

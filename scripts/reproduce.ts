@@ -12,7 +12,7 @@ import { formatSweepReport } from "@/lib/headless/findings-report";
 import { formatDuration } from "@/lib/headless/format";
 import { estimateSweepEta } from "@/lib/queue/eta";
 import type { StatusCounts } from "@/lib/queue/status";
-import type { TrialView } from "@/lib/repo/views";
+import type { TrialView } from "@/lib/contracts/views";
 import { SWEEP_PRESETS } from "@/lib/sweep/presets";
 import { sweepConfigSchema, type SweepConfig } from "@/lib/sweep/schema";
 import { buildIsStale } from "./build-state.mjs";

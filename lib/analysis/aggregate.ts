@@ -1,4 +1,4 @@
-import type { TrialView } from "@/lib/repo/views";
+import type { TrialView } from "@/lib/contracts/views";
 import { cellKeyOf, sortAxisValues } from "@/lib/sweep/grid";
 import type { AugKnob, MixRatio } from "@/lib/sweep/schema";
 import { KNOB_ANALYSIS, nearestAxisValue } from "./knobs";

@@ -1,4 +1,4 @@
-import type { TrialView } from "@/lib/repo/views";
+import type { TrialView } from "@/lib/contracts/views";
 import { formatMixRatio } from "@/lib/sweep/grid";
 import type { AugKnob, MixRatio } from "@/lib/sweep/schema";
 import { aggregateCells, type CellStatusCounts, type CellSummary } from "./aggregate";

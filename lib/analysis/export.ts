@@ -1,4 +1,4 @@
-import type { TrialView } from "@/lib/repo/views";
+import type { TrialView } from "@/lib/contracts/views";
 
 /**
  * CSV export of a sweep's trials, written so that `pandas.read_csv(path)`

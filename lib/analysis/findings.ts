@@ -1,4 +1,4 @@
-import type { TrialView } from "@/lib/repo/views";
+import type { TrialView } from "@/lib/contracts/views";
 import type { AugKnob, MixRatio } from "@/lib/sweep/schema";
 import { adainfComparison, type AdainfComparison, type AvailableComparisonRow, type ComparisonRow } from "./comparison";
 import { KNOB_ANALYSIS, augmentationDirection, capitalize, formatAxisValue, formatMixValue } from "./knobs";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { TrialView } from "@/lib/repo/views";
+import type { TrialView } from "@/lib/contracts/views";
 import type { MixRatio } from "@/lib/sweep/schema";
 import { bestMixByQuality, describeQualityShift, realShareOrder, trialDegradations, trialsAtDegradation } from "./generator-quality";
 import { createRng, randomNormal } from "./random";

@@ -1,4 +1,4 @@
-import type { TrialView } from "@/lib/repo/views";
+import type { TrialView } from "@/lib/contracts/views";
 
 /**
  * The measured outcomes a chart or table can show, and how to read them.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { TrialView } from "@/lib/repo/views";
+import type { TrialView } from "@/lib/contracts/views";
 import type { AugKnob, MixRatio } from "@/lib/sweep/schema";
 import { optimumByMixRatio } from "./optimum";
 import { NOT_ENOUGH_DATA_SENTENCE, describeOptimumShift } from "./shift-sentence";

@@ -1,4 +1,4 @@
-import type { TrialView } from "@/lib/repo/views";
+import type { TrialView } from "@/lib/contracts/views";
 import { sortAxisValues } from "@/lib/sweep/grid";
 import type { MixRatio } from "@/lib/sweep/schema";
 import { bootstrapArgmax, type ArgmaxBootstrap } from "./bootstrap";

@@ -1,4 +1,4 @@
-import type { TrialView } from "@/lib/repo/views";
+import type { TrialView } from "@/lib/contracts/views";
 
 /**
  * Builds a TrialView for tests with only the fields a test cares about.

@@ -1,7 +1,7 @@
 import "server-only";
 import type { Db } from "@/lib/db/client";
 import { EXPORT_PAGE_TRIALS, exportFileName, type ExportFormatName, sweepCsvChunks, sweepJsonChunks } from "@/lib/repo/export";
-import type { SweepView } from "@/lib/repo/views";
+import type { SweepView } from "@/lib/contracts/views";
 
 /**
  * The download response for a sweep export: CSV for pandas or JSON with

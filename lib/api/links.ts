@@ -1,6 +1,6 @@
 import type { NextResponse } from "next/server";
 import { DATASET_COOKIE_PREFIX, datasetCookieName, ownerCookieName, parseCookieHeader } from "./request";
-import type { SweepView } from "@/lib/repo/views";
+import type { SweepView } from "@/lib/contracts/views";
 
 const OWNER_COOKIE_PREFIX = "il_owner_";
 

@@ -5,7 +5,7 @@ import { ownedSecretsFromCookieHeader, publicSweep } from "./links";
 import { checkId, DEFAULT_BODY_LIMIT, ownerSecretFrom, parseQuery, readCookie, readJson } from "./request";
 import { errorResponse } from "./respond";
 import { trialListQuerySchema } from "./sweep-requests";
-import type { SweepView } from "@/lib/repo/views";
+import type { SweepView } from "@/lib/contracts/views";
 
 function post(body: string | null, headers: Record<string, string> = { "content-type": "application/json" }) {
   return new Request("http://localhost/x", { method: "POST", headers, ...(body === null ? {} : { body }) });

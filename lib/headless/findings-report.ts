@@ -10,7 +10,7 @@ import {
 } from "@/lib/analysis/generator-quality";
 import { formatAxisValue } from "@/lib/analysis/knobs";
 import { METRICS, type MetricKey } from "@/lib/analysis/metrics";
-import type { TrialView } from "@/lib/repo/views";
+import type { TrialView } from "@/lib/contracts/views";
 import { formatMixRatio } from "@/lib/sweep/grid";
 import type { AugKnob } from "@/lib/sweep/schema";
 

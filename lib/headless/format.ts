@@ -1,6 +1,6 @@
 import type { Progress } from "@/lib/queue/schemas";
 import type { StatusCounts } from "@/lib/queue/status";
-import type { TrialView } from "@/lib/repo/views";
+import type { TrialView } from "@/lib/contracts/views";
 import { formatMixRatio } from "@/lib/sweep/grid";
 import type { TrainOutcome } from "@/lib/worker/protocol";
 

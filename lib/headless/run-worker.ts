@@ -1,5 +1,5 @@
 import type { StatusCounts } from "@/lib/queue/status";
-import type { TrialView } from "@/lib/repo/views";
+import type { TrialView } from "@/lib/contracts/views";
 import { ApiError, createLeaseClient, isTransient, withRetry } from "@/lib/worker/api";
 import type { FromWorker } from "@/lib/worker/protocol";
 import { TrainingSlot, type SlotState } from "@/lib/worker/slot";

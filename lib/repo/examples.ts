@@ -8,7 +8,7 @@ import { sweepConfigSchema, type SweepConfig } from "@/lib/sweep/schema";
 import { EXPORT_FORMAT, EXPORT_VERSION } from "./export";
 import { importResults } from "./import";
 import { createSweep, deleteSweep, getSweep } from "./sweeps";
-import type { SweepView } from "./views";
+import type { SweepView } from "@/lib/contracts/views";
 
 /**
  * Finished reference sweeps that ship with the app (their JSON exports,

@@ -6,7 +6,7 @@ import { trialCsvHeader, trialCsvRows } from "@/lib/analysis";
 import type { StatusCounts } from "@/lib/queue/status";
 import type { SweepConfig } from "@/lib/sweep/schema";
 import { listTrials, toTrialView } from "./sweeps";
-import type { SweepView, TrialView } from "./views";
+import type { SweepView, TrialView } from "@/lib/contracts/views";
 
 /**
  * Read-only exports of a sweep (CSV for pandas, JSON with every attempt) and

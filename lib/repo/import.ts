@@ -8,7 +8,7 @@ import { countsChanged, resultHash } from "@/lib/queue/lease";
 import { environmentSchema, type TrialResult, trialMetricColumns, trialResultSchema } from "@/lib/queue/schemas";
 import { formatMixRatio } from "@/lib/sweep/grid";
 import { EXPORT_FORMAT, EXPORT_VERSION, listAllTrials } from "./export";
-import type { TrialView } from "./views";
+import type { TrialView } from "@/lib/contracts/views";
 
 /**
  * Results measured outside the app (a CSV from pandas, JSON rows, another

@@ -8,7 +8,7 @@ import { expandGrid } from "@/lib/sweep/grid";
 import { sweepConfigHash, trialConfigHash } from "@/lib/sweep/hash";
 import { storedConfig } from "@/lib/sweep/stored-config";
 import type { SweepConfig } from "@/lib/sweep/schema";
-import type { SweepView, TrialView } from "./views";
+import type { SweepView, TrialView } from "@/lib/contracts/views";
 
 export interface CreatedSweep {
   sweep: SweepView;

@@ -1,7 +1,7 @@
 import type { DatasetView } from "@/lib/datasets/refs";
 import type { Environment, Progress } from "@/lib/queue/schemas";
 import type { StatusCounts } from "@/lib/queue/status";
-import type { SweepView, TrialView } from "@/lib/repo/views";
+import type { SweepView, TrialView } from "@/lib/contracts/views";
 import type { SweepConfig } from "@/lib/sweep/schema";
 import type { TrainOutcome } from "./protocol";
 

@@ -1,5 +1,5 @@
 import type { Calibration, Environment, Progress } from "@/lib/queue/schemas";
-import type { TrialView } from "@/lib/repo/views";
+import type { TrialView } from "@/lib/contracts/views";
 import { configForTrial } from "@/lib/sweep/grid";
 import { ApiError, browserLeaseClient, withRetry, type LeaseClient } from "./api";
 import type { BackendName, FromWorker, ToWorker, TrainOutcome } from "./protocol";

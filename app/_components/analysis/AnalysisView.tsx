@@ -10,7 +10,7 @@ import { METRICS } from "@/lib/analysis/metrics";
 import { chooseGeneratedSize, optimumByMixRatio } from "@/lib/analysis/optimum";
 import { describeOptimumShift } from "@/lib/analysis/shift-sentence";
 import { type ViewState, viewStateToQuery } from "@/lib/analysis/view-state";
-import type { TrialView } from "@/lib/repo/views";
+import type { TrialView } from "@/lib/contracts/views";
 import { AUG_KNOB_INFO, type SweepConfig } from "@/lib/sweep/schema";
 import { AnalysisControls } from "./AnalysisControls";
 import { CellDetail } from "./CellDetail";

@@ -2,7 +2,7 @@
 import dynamic from "next/dynamic";
 import { useEffect, useState } from "react";
 import { formatAxisValue } from "@/lib/analysis/knobs";
-import type { TrialView } from "@/lib/repo/views";
+import type { TrialView } from "@/lib/contracts/views";
 import { formatMixRatio } from "@/lib/sweep/grid";
 import { trialEffectiveConfig } from "@/lib/sweep/hash";
 import type { SweepConfig } from "@/lib/sweep/schema";

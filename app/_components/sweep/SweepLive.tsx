@@ -3,7 +3,7 @@ import { useState } from "react";
 import type { StatusCounts } from "@/lib/queue/status";
 import { isSweepFinished } from "@/lib/queue/status";
 import { estimateSweepEta } from "@/lib/queue/eta";
-import type { TrialView } from "@/lib/repo/views";
+import type { TrialView } from "@/lib/contracts/views";
 import type { SweepConfig } from "@/lib/sweep/schema";
 import { StatusBar } from "../StatusBar";
 import { duration } from "./format";

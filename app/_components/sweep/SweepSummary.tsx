@@ -1,6 +1,6 @@
 import { shapeText, type DatasetView } from "@/lib/datasets/refs";
 import { describeVae, vaeSettingsOf } from "@/lib/generator/key";
-import type { SweepView } from "@/lib/repo/views";
+import type { SweepView } from "@/lib/contracts/views";
 import { formatMixRatio, sortAxisValues } from "@/lib/sweep/grid";
 import { AUG_KNOB_INFO } from "@/lib/sweep/schema";
 

@@ -1,7 +1,7 @@
 "use client";
 import { formatMixRatio } from "@/lib/sweep/grid";
 import { AUG_KNOB_INFO, type AugKnob } from "@/lib/sweep/schema";
-import type { TrialView } from "@/lib/repo/views";
+import type { TrialView } from "@/lib/contracts/views";
 import { duration, fixed, percent } from "./format";
 import type { OwnerAction } from "./OwnerControls";
 import { ScrollRegion } from "../ScrollRegion";
