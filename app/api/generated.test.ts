@@ -12,7 +12,7 @@ import { sweepConfigSchema } from "@/lib/sweep/schema";
 import { testDatabaseKinds } from "@/lib/testing/databases";
 import { useRouteDatabase, useScratchBlobDir } from "@/lib/testing/route-database";
 import { send as call } from "@/lib/testing/routes";
-import { encodeDatasetAsset, parseDatasetAsset, type ImageSet } from "@/lib/train/dataset";
+import { encodeDatasetAsset, parseDatasetAsset, type ImageSet } from "@/lib/images/image-set";
 import * as blobRoute from "./datasets/[id]/blob/route";
 import * as candidateRoute from "./generated/route";
 import * as sweepRoute from "./sweeps/[id]/route";

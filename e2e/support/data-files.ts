@@ -5,8 +5,8 @@ import { encodeCifar } from "../../lib/data/cifar";
 import { encodeIdx } from "../../lib/data/idx";
 import { encodeNpy } from "../../lib/data/npy";
 import { writeZip } from "../../lib/data/test-helpers";
-import { parseDatasetAsset, subsetImageSet, type ImageSet } from "../../lib/train/dataset";
-import { convertImageSet } from "../../lib/train/resize";
+import { parseDatasetAsset, subsetImageSet, type ImageSet } from "../../lib/images/image-set";
+import { convertImageSet } from "../../lib/images/resize";
 
 /**
  * Upload files made from real MNIST digits (the built-in asset): an IDX

@@ -3,8 +3,8 @@ import { z } from "zod";
 import type { IngestOptions, UploadFile } from "@/lib/datasets/ingest";
 import { uploadMaxBytes } from "@/lib/datasets/store";
 import { BadRequestError, ValidationError } from "@/lib/errors";
-import { MAX_ENCODER_SIDE } from "@/lib/train/resize";
-import { parseDatasetAsset, type ImageSet } from "@/lib/train/dataset";
+import { MAX_ENCODER_SIDE } from "@/lib/images/resize";
+import { parseDatasetAsset, type ImageSet } from "@/lib/images/image-set";
 import { readLimitedBytes } from "./request";
 
 /** Room for multipart boundaries and the small text fields. */
@@ -81,7 +81,7 @@ export async function readUpload(request: Request): Promise<UploadRequest> {
 
 /**
  * Reads a browser-made generated set: the body is the dataset asset
- * (lib/train/dataset.ts layout), unlabelled, with at least one image no
+ * (lib/images/image-set.ts layout), unlabelled, with at least one image no
  * larger than the encoder takes.
  */
 export async function readGeneratedAsset(request: Request): Promise<ImageSet> {

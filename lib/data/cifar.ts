@@ -9,7 +9,7 @@
  * Pixels are three 32x32 planes (R, then G, then B, each row-major); ImageSet
  * is channel-last, so each record is transposed CHW -> HWC.
  */
-import type { ImageSet } from "@/lib/train/dataset";
+import type { ImageSet } from "@/lib/images/image-set";
 import { bytesText, fail } from "./errors";
 import { checkDecodedBytes, checkImageCount, checkInputSize, resolveLimits, type ParseLimits } from "./limits";
 

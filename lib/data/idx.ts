@@ -7,7 +7,7 @@
  * EMNIST stores each image transposed relative to MNIST; pixels are kept as
  * stored, and so are labels (EMNIST letters use 1..26, so numClasses is 27).
  */
-import type { ImageSet } from "@/lib/train/dataset";
+import type { ImageSet } from "@/lib/images/image-set";
 import { bytesText, fail, hex } from "./errors";
 import { inflateCapped, isGzip } from "./inflate";
 import {

@@ -9,7 +9,7 @@
  * and training ignores transparency). Labels may be any 1..8-byte integer
  * type in either byte order, shape (N,) or (N, 1).
  */
-import type { ImageSet } from "@/lib/train/dataset";
+import type { ImageSet } from "@/lib/images/image-set";
 import { bytesText, fail, quote } from "./errors";
 import {
   checkDecodedBytes,

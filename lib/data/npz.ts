@@ -4,7 +4,7 @@
  * so other arrays in the archive cost nothing. Entries that are not `.npy`
  * are ignored. Labels are optional (generated sets are unlabelled).
  */
-import type { ImageSet } from "@/lib/train/dataset";
+import type { ImageSet } from "@/lib/images/image-set";
 import { fail, quote } from "./errors";
 import { checkInputSize, checkLabelCount, resolveLimits, type ParseLimits } from "./limits";
 import { npyImages, npyLabels, readNpy } from "./npy";

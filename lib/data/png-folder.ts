@@ -15,7 +15,7 @@
  * Skipped: directories, `__MACOSX` folders, any path part starting with "." (.DS_Store,
  * ._resource forks), Thumbs.db, desktop.ini. Any other non-.png file is an error.
  */
-import type { ImageSet } from "@/lib/train/dataset";
+import type { ImageSet } from "@/lib/images/image-set";
 import { fail, quote } from "./errors";
 import { checkDecodedBytes, checkImageCount, checkInputSize, UINT8_LABEL_CEILING, resolveLimits, type ParseLimits } from "./limits";
 import { decodePng, type DecodedPng } from "./png";

@@ -6,7 +6,7 @@
  */
 import { Buffer } from "node:buffer";
 import { crc32 as zlibCrc32, deflateRawSync, deflateSync } from "node:zlib";
-import type { ImageSet } from "@/lib/train/dataset";
+import type { ImageSet } from "@/lib/images/image-set";
 import { DatasetParseError } from "./errors";
 
 export interface Rng {

@@ -3,7 +3,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { NotFoundError } from "@/lib/errors";
 import { promiseCache } from "@/lib/promise-cache";
-import { parseDatasetAsset, type ImageSet } from "@/lib/train/dataset";
+import { parseDatasetAsset, type ImageSet } from "@/lib/images/image-set";
 import { BUILTIN_MNIST_REF, shaFromRef } from "./refs";
 import { getBlob } from "./store";
 

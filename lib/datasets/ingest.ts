@@ -13,8 +13,8 @@ import {
   type DatasetFormat,
   type ParseLimits,
 } from "@/lib/data";
-import type { ImageSet } from "@/lib/train/dataset";
-import { convertImageSet, storedShape } from "@/lib/train/resize";
+import type { ImageSet } from "@/lib/images/image-set";
+import { convertImageSet, storedShape } from "@/lib/images/resize";
 
 /**
  * Turns the files of one upload into one ImageSet, whatever the format:

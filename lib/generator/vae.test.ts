@@ -5,7 +5,7 @@ import { measureQuality } from "@/lib/quality/quality";
 import { trainReferenceNet } from "@/lib/quality/reference";
 import { sweepConfigSchema, vaeSettingsSchema } from "@/lib/sweep/schema";
 import { prepareTrialData } from "@/lib/train/data";
-import type { ImageSet } from "@/lib/train/dataset";
+import type { ImageSet } from "@/lib/images/image-set";
 import { loadMnistFixture } from "@/lib/train/mnist-fixture";
 import { createRng } from "@/lib/train/rng";
 import { generatorKey, generatorSampleCount } from "./key";

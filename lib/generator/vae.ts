@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import "@/lib/train/gradients";
 import type { VaeSettings } from "@/lib/sweep/schema";
-import { imageBytes, type ImageSet } from "@/lib/train/dataset";
+import { imageBytes, type ImageSet } from "@/lib/images/image-set";
 import { createRng, deriveSeed, type Rng } from "@/lib/train/rng";
 import { variableOwner } from "@/lib/train/variables";
 import { linear } from "@/lib/train/linear";

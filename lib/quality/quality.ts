@@ -1,4 +1,4 @@
-import { subsetImageSet, type ImageSet } from "@/lib/train/dataset";
+import { subsetImageSet, type ImageSet } from "@/lib/images/image-set";
 import { frechetDistance, gaussianStats, precisionRecall } from "./frechet";
 import { referenceFeatures, type ReferenceNet } from "./reference";
 

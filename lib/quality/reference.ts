@@ -1,5 +1,5 @@
-import type { ImageSet } from "@/lib/train/dataset";
-import { convertImageSet, fitShape, type ImageShape } from "@/lib/train/resize";
+import type { ImageSet } from "@/lib/images/image-set";
+import { convertImageSet, fitShape, type ImageShape } from "@/lib/images/resize";
 import { createRng, permutation } from "@/lib/train/rng";
 import type { FeatureMatrix } from "./frechet";
 

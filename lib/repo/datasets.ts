@@ -4,7 +4,7 @@ import { BUILTIN_MNIST, BUILTIN_MNIST_REF, type DatasetView } from "@/lib/datase
 import type { Ingested, UploadRole } from "@/lib/datasets/ingest";
 import { ConflictError, ForbiddenError, NotFoundError, StorageFullError, UnauthorizedError, ValidationError, type IssueDetail } from "@/lib/errors";
 import type { SweepConfig } from "@/lib/sweep/schema";
-import { datasetAssetSize, encodeDatasetAsset, type ImageSet } from "@/lib/train/dataset";
+import { datasetAssetSize, encodeDatasetAsset, type ImageSet } from "@/lib/images/image-set";
 import { blobQuotaBytes, putBlob, removeBlob, sha256Of, uploadMaxBytes } from "@/lib/datasets/store";
 import { hashSecret, randomId, secretMatches } from "@/lib/ids";
 

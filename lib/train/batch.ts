@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { imageBytes, type ImageSet } from "./dataset";
+import { imageBytes, type ImageSet } from "@/lib/images/image-set";
 
 /** uint8 -> [0, 1] lookup; the same table on every backend, so inputs are bit-identical. */
 const UNIT_SCALE = Float32Array.from({ length: 256 }, (_, v) => v / 255);

@@ -3,7 +3,7 @@ import type { SweepConfig } from "@/lib/sweep/schema";
 import "./gradients";
 import { augmentParams, augmentViews } from "./augment";
 import { batchTensor } from "./batch";
-import type { ImageSet } from "./dataset";
+import type { ImageSet } from "@/lib/images/image-set";
 import { createSimclr } from "./method";
 import { createConvEncoder } from "./model";
 import { createRng } from "./rng";

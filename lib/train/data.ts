@@ -1,5 +1,6 @@
 import type { SweepConfig } from "@/lib/sweep/schema";
-import { BUILTIN_SPLIT_SEED, splitBuiltin, type ImageSet } from "./dataset";
+import { type ImageSet } from "@/lib/images/image-set";
+import { BUILTIN_SPLIT_SEED, splitBuiltin } from "./split";
 import { createHeldoutRealSource, createUploadedSource, type GeneratedSource } from "./generated";
 import { createRng, deriveSeed } from "./rng";
 import type { TrialData, TrialSpec } from "./trainer";

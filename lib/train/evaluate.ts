@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import "./gradients";
 import { batchTensor, windowIndices } from "./batch";
-import type { ImageSet } from "./dataset";
+import type { ImageSet } from "@/lib/images/image-set";
 import type { ContrastiveModel } from "./model";
 import { createRng, permutation } from "./rng";
 import { linear, matMulTransposed } from "./linear";

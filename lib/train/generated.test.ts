@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ImageSet } from "./dataset";
+import type { ImageSet } from "@/lib/images/image-set";
 import { createHeldoutRealSource, degradeImages } from "./generated";
 import { createRng } from "./rng";
 

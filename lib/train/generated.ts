@@ -1,5 +1,5 @@
-import { imageBytes, subsetImageSet, type ImageSet } from "./dataset";
-import { convertImageSet } from "./resize";
+import { imageBytes, subsetImageSet, type ImageSet } from "@/lib/images/image-set";
+import { convertImageSet } from "@/lib/images/resize";
 import { permutation, type Rng } from "./rng";
 
 /**

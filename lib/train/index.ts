@@ -6,21 +6,9 @@ export { augmentParams, augmentViews, applyAugmentation, sampleAugmentDraws, SIM
 export type { AugmentParams, AugmentDraws } from "./augment";
 export { sampleCropBox, cropBoxToNormalized, CROP_RATIO, type CropBox } from "./crop";
 export { prepareTrialData, type PreparedTrialData } from "./data";
-export {
-  parseDatasetAsset,
-  encodeDatasetAsset,
-  splitBuiltin,
-  subsetImageSet,
-  DatasetFormatError,
-  BUILTIN_SPLIT_SEED,
-  DATASET_MAGIC,
-  DATASET_VERSION,
-  type ImageSet,
-  type BuiltinSplit,
-} from "./dataset";
+export { splitBuiltin, BUILTIN_SPLIT_SEED, type BuiltinSplit } from "./split";
 export { evaluateEncoder, extractFeatures, linearProbeAccuracy, knnAccuracy, type FeatureMatrix } from "./evaluate";
 export { createHeldoutRealSource, createUploadedSource, degradeImages, type GeneratedSource } from "./generated";
-export { convertImageSet, storedShape, MAX_ENCODER_SIDE, type ImageShape } from "./resize";
 export { ntXentLoss } from "./loss";
 export { createSimclr, type SslMethod } from "./method";
 export { createConvEncoder, type ContrastiveModel, type EncoderConfig } from "./model";

@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { parseDatasetAsset, type ImageSet } from "./dataset";
+import { parseDatasetAsset, type ImageSet } from "@/lib/images/image-set";
 
 /**
  * Test-only (Node): the real MNIST asset. Uses public/datasets/mnist-10k.bin

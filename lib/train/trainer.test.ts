@@ -4,7 +4,7 @@ import "@tensorflow/tfjs-backend-wasm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { sweepConfigSchema, type SweepConfigInput } from "@/lib/sweep/schema";
 import { prepareTrialData } from "./data";
-import type { ImageSet } from "./dataset";
+import type { ImageSet } from "@/lib/images/image-set";
 import { loadMnistFixture } from "./mnist-fixture";
 import { runTrial, TrialCancelledError, type TrialProgress, type TrialSpec } from "./trainer";
 
@@ -177,7 +177,7 @@ describe("prepareTrialData", () => {
 
 describe("runTrial on three-channel data", () => {
   it("trains and evaluates an RGB dataset (CIFAR-shaped) inflated with gray generated images converted to RGB", async () => {
-    const { convertImageSet } = await import("./resize");
+    const { convertImageSet } = await import("@/lib/images/resize");
     // 32x32 RGB from real digits: each class gets its own tint, so colour carries signal too.
     const source = prepareTrialData(mnist, tiny, { mixRatio: "none", generatedSize: 0 });
     const rgbOf = (set: ImageSet): ImageSet => {

@@ -4,7 +4,7 @@ import "./gradients";
 import { augmentParams, augmentViews } from "./augment";
 import { batchTensor, sameImageShape } from "./batch";
 import type { ConvGradientOptions } from "./conv";
-import type { ImageSet } from "./dataset";
+import type { ImageSet } from "@/lib/images/image-set";
 import { evaluateEncoder } from "./evaluate";
 import { createSimclr, type SslMethod } from "./method";
 import { createConvEncoder, type ContrastiveModel } from "./model";

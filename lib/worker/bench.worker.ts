@@ -1,6 +1,6 @@
 /// <reference lib="webworker" />
 import { benchmarkTrainingStep } from "@/lib/train/bench";
-import { parseDatasetAsset } from "@/lib/train/dataset";
+import { parseDatasetAsset } from "@/lib/images/image-set";
 import { sweepConfigSchema } from "@/lib/sweep/schema";
 import { selectBackend } from "./backend";
 import { loadDatasetBytes } from "./dataset-cache";

@@ -1,6 +1,6 @@
 /// <reference lib="webworker" />
 import { benchmarkTrainingStep } from "@/lib/train/bench";
-import type { ImageSet } from "@/lib/train/dataset";
+import type { ImageSet } from "@/lib/images/image-set";
 import { createRng } from "@/lib/train/rng";
 import { selectBackend } from "./backend";
 import type { Workload } from "./calibration";

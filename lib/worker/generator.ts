@@ -4,7 +4,7 @@ import { describeVae, generatorKey, generatorSampleCount, vaeSettingsOf } from "
 import { trainVae } from "@/lib/generator/vae";
 import { promiseCache } from "@/lib/promise-cache";
 import type { SweepConfig } from "@/lib/sweep/schema";
-import { encodeDatasetAsset, parseDatasetAsset, type ImageSet } from "@/lib/train/dataset";
+import { encodeDatasetAsset, parseDatasetAsset, type ImageSet } from "@/lib/images/image-set";
 import { fetchSweepGenerated } from "./api";
 import { loadDatasetBytes } from "./dataset-cache";
 

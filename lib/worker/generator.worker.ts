@@ -2,7 +2,8 @@
 import type { DatasetView } from "@/lib/datasets/refs";
 import type { Progress } from "@/lib/queue/schemas";
 import type { SweepConfig } from "@/lib/sweep/schema";
-import { parseDatasetAsset, prepareTrialData } from "@/lib/train";
+import { parseDatasetAsset } from "@/lib/images/image-set";
+import { prepareTrialData } from "@/lib/train";
 import { selectBackend } from "./backend";
 import { loadDatasetRef } from "./dataset-cache";
 import { generatorSetName, storePreviewSet, trainGeneratedSet } from "./generator";

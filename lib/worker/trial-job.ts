@@ -2,8 +2,9 @@ import type { Environment, Progress } from "@/lib/queue/schemas";
 import { measureQuality, QUALITY_K, qualityMetrics } from "@/lib/quality/quality";
 import type { ReferenceNet } from "@/lib/quality/reference";
 import type { SweepConfig } from "@/lib/sweep/schema";
-import { parseDatasetAsset, prepareTrialData, runTrial, TrialCancelledError } from "@/lib/train";
-import type { ImageSet } from "@/lib/train/dataset";
+import { parseDatasetAsset } from "@/lib/images/image-set";
+import { prepareTrialData, runTrial, TrialCancelledError } from "@/lib/train";
+import type { ImageSet } from "@/lib/images/image-set";
 import type { GeneratorRunOptions, LeaseProof } from "./generator";
 import type { FromWorker, ToWorker, TrainOutcome, TrialToRun } from "./protocol";
 

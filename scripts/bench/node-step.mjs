@@ -39,7 +39,7 @@ async function main() {
   const environment = await selectNodeBackend([backend]);
 
   const { benchmarkTrainingStep } = await jiti.import("@/lib/train/bench");
-  const { parseDatasetAsset } = await jiti.import("@/lib/train/dataset");
+  const { parseDatasetAsset } = await jiti.import("@/lib/images/image-set");
   const { sweepConfigSchema } = await jiti.import("@/lib/sweep/schema");
   const images = parseDatasetAsset(fs.readFileSync(path.join(root, "public/datasets/mnist-10k.bin")));
   const result = await benchmarkTrainingStep({

@@ -1,4 +1,4 @@
-import { imageBytes, type ImageSet } from "./dataset";
+import { imageBytes, type ImageSet } from "./image-set";
 
 /**
  * Shape conversion for images that do not match the encoder's input: a

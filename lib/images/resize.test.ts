@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ImageSet } from "./dataset";
+import type { ImageSet } from "./image-set";
 import { convertImageSet, MAX_ENCODER_SIDE, storedShape } from "./resize";
 
 function set(height: number, width: number, channels: number, pixels: number[], labels: number[] | null = null): ImageSet {
