@@ -20,6 +20,7 @@ import * as sweepsRoute from "./sweeps/route";
 import * as completeRoute from "./trials/[trialId]/complete/route";
 import * as failRoute from "./trials/[trialId]/fail/route";
 import * as heartbeatRoute from "./trials/[trialId]/heartbeat/route";
+import { mulberry32 } from "@/lib/random";
 
 const ERROR_STATUSES = [400, 401, 403, 404, 409, 413, 422];
 
@@ -114,17 +115,6 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 // ------------------------------------------------------- seeded mutations
 
 type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
-
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WEIRD_VALUES: JsonValue[] = [
   null,

@@ -1,3 +1,5 @@
+import { mulberry32 } from "@/lib/random";
+
 /**
  * A small seeded PRNG (mulberry32). Analysis results must be reproducible:
  * reloading a results page must not move a confidence interval, so nothing
@@ -5,16 +7,9 @@
  */
 export type Rng = () => number;
 
-/** Uniform floats in [0, 1) from a 32-bit seed. */
+/** Uniform floats in [0, 1) from a 32-bit seed: the project's mulberry32 (lib/random.ts). */
 export function createRng(seed: number): Rng {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(seed);
 }
 
 /** Uniform integer in [0, n). */

@@ -8,6 +8,7 @@ import { Buffer } from "node:buffer";
 import { crc32 as zlibCrc32, deflateRawSync, deflateSync } from "node:zlib";
 import type { ImageSet } from "@/lib/images/image-set";
 import { DatasetParseError } from "./errors";
+import { mulberry32 } from "@/lib/random";
 
 export interface Rng {
   next(): number;
@@ -15,16 +16,9 @@ export interface Rng {
   bytes(n: number): Uint8Array;
 }
 
-/** mulberry32: tiny, seeded, good enough to drive fuzzing reproducibly. */
+/** The project's mulberry32 (lib/random.ts): seeded, so a fuzzing failure replays. */
 export function makeRng(seed: number): Rng {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   const int = (n: number) => Math.floor(next() * n);
   return { next, int, bytes: (n) => Uint8Array.from({ length: n }, () => int(256)) };
 }

@@ -7,7 +7,9 @@ import { ConflictError } from "@/lib/errors";
 import { createSweep, deleteSweep } from "@/lib/repo/sweeps";
 import { sweepConfigSchema } from "@/lib/sweep/schema";
 import { openTestDatabase, testDatabaseKinds, type TestDatabase } from "@/lib/testing/databases";
-import { cancelTrials, claimNextTrial, heartbeatTrial, type Claim } from "./lease";
+import { cancelTrials, claimNextTrial, completeTrial, heartbeatTrial, type Claim } from "./lease";
+import { recordOutsideResult } from "./outside";
+import { trialMetricColumns, trialResultSchema } from "./schemas";
 
 const require = createRequire(import.meta.url);
 
@@ -222,5 +224,49 @@ describe.each(testDatabaseKinds())("lease races on %s", (kind) => {
     expect(cancelled).toBe(50);
     expect(await t.db.trial.count({ where: { sweepId: sweep.id, status: { not: "cancelled" } } })).toBe(0);
     expect(await t.db.attempt.count({ where: { trial: { sweepId: sweep.id }, status: "running" } })).toBe(0);
+  });
+  it("a worker's completion racing an imported result for the same trial: exactly one is stored, never both, no error", async () => {
+    const { sweep } = await createSweep(t.db, sweepConfig("outside race", 20));
+    const claims: Claim[] = [];
+    for (let i = 0; i < 20; i++) claims.push((await claimNextTrial(t.db, { sweepId: sweep.id }))!);
+    const result = (accuracy: number, backend: string) =>
+      trialResultSchema.parse({ linearProbeAccuracy: accuracy, finalLoss: 1, lossCurve: [[0, 1]], durationMs: 1, environment: { backend } });
+    const outcomes = await Promise.all(
+      claims.flatMap((claim) => {
+        const worker = result(0.25, "worker");
+        const outside = result(0.75, "import");
+        return [
+          completeTrial(t.db, { trialId: claim.trial.id, token: claim.attempt.token, result: worker }).then(
+            () => "worker",
+            (error: unknown) => (error instanceof ConflictError ? "worker refused" : Promise.reject(error)),
+          ),
+          recordOutsideResult(t.db, {
+            sweepId: sweep.id,
+            trialId: claim.trial.id,
+            result: outside,
+            columns: trialMetricColumns(outside),
+            workerId: "import",
+          }).then((won) => (won ? "import" : "import refused")),
+        ];
+      }),
+    );
+    for (const [i, claim] of claims.entries()) {
+      const [workerOutcome, importOutcome] = [outcomes[2 * i], outcomes[2 * i + 1]];
+      const trial = await t.db.trial.findUniqueOrThrow({ where: { id: claim.trial.id }, include: { attempts: true } });
+      const done = trial.attempts.filter((attempt) => attempt.status === "done");
+      expect(trial.status).toBe("done");
+      expect(done).toHaveLength(1);
+      expect(trial.doneAttemptId).toBe(done[0]!.id);
+      // The stored result is the winner's, and the loser was told.
+      if (workerOutcome === "worker") {
+        expect(importOutcome).toBe("import refused");
+        expect(trial.linearAcc).toBe(0.25);
+      } else {
+        expect([workerOutcome, importOutcome]).toEqual(["worker refused", "import"]);
+        expect(trial.linearAcc).toBe(0.75);
+        expect(trial.attempts.find((attempt) => attempt.token === claim.attempt.token)?.status).toBe("cancelled");
+      }
+      expect(trial.attempts.filter((attempt) => attempt.status === "running")).toEqual([]);
+    }
   });
 });

@@ -3,8 +3,8 @@ import { z } from "zod";
 import { type ExternalResultRow, matchImportedResults, parseResultsCsv, resultRowsFromRecords } from "@/lib/analysis";
 import type { Db } from "@/lib/db/client";
 import { AppError, ConflictError, type IssueDetail, ValidationError } from "@/lib/errors";
-import { randomId } from "@/lib/ids";
-import { countsChanged, resultHash } from "@/lib/queue/lease";
+import { resultHash } from "@/lib/queue/lease";
+import { recordOutsideResult } from "@/lib/queue/outside";
 import { environmentSchema, type TrialResult, trialMetricColumns, trialResultSchema } from "@/lib/queue/schemas";
 import { formatMixRatio } from "@/lib/sweep/grid";
 import { EXPORT_FORMAT, EXPORT_VERSION, listAllTrials } from "./export";
@@ -13,7 +13,8 @@ import type { TrialView } from "@/lib/contracts/views";
 /**
  * Results measured outside the app (a CSV from pandas, JSON rows, another
  * sweep's export, or one result posted by a script). Parsing and matching
- * are lib/analysis's pure functions; this file only writes. A finished
+ * are lib/analysis's pure functions; the trial writes are lib/queue's
+ * (recordOutsideResult); this file reads the input and reports. A finished
  * trial is never overwritten, and every input row ends up in exactly one
  * list of the report.
  */
@@ -23,7 +24,6 @@ export const IMPORT_BODY_LIMIT = 5 * 1024 * 1024;
 export const MAX_IMPORT_ROWS = 10_000;
 export const IMPORT_WORKER_ID = "import";
 export const EXTERNAL_WORKER_ID = "external";
-export const SUPERSEDED_MESSAGE = "superseded by an imported result";
 /** Trial.durationMs is a 32-bit integer column; results allow a week at most. */
 const MAX_DURATION_MS = 7 * 24 * 3600 * 1000;
 const MAX_BACKEND_LENGTH = 40;
@@ -263,55 +263,6 @@ function fromRow(row: ExternalResultRow, full: TrialResult | undefined): Outside
   };
 }
 
-/**
- * Stores a result for a trial that is not done, in one transaction: the
- * trial becomes done with the metric columns, a running lease (if any) is
- * ended as cancelled, and a new attempt records the result. False when the
- * trial was already done (nothing is written then).
- */
-async function writeOutsideResult(db: Db, trialId: string, outside: OutsideResult, workerId: string, now = new Date()): Promise<boolean> {
-  const attemptId = randomId();
-  const resultJson = JSON.stringify(outside.result);
-  return db.$transaction(async (tx) => {
-    const won = await tx.trial.updateMany({
-      where: { id: trialId, status: { not: "done" } },
-      data: {
-        status: "done",
-        leaseToken: null,
-        leaseExpiresAt: null,
-        attemptCount: { increment: 1 },
-        doneAttemptId: attemptId,
-        ...outside.columns,
-        lastError: null,
-      },
-    });
-    if (won.count === 0) return false;
-    // The update holds the row, so this is the count it just wrote.
-    const { attemptCount } = await tx.trial.findUniqueOrThrow({ where: { id: trialId }, select: { attemptCount: true } });
-    await tx.attempt.updateMany({
-      where: { trialId, status: "running" },
-      data: { status: "cancelled", finishedAt: now, errorMessage: SUPERSEDED_MESSAGE },
-    });
-    await tx.attempt.create({
-      data: {
-        id: attemptId,
-        trialId,
-        number: attemptCount,
-        token: randomId(24),
-        workerId,
-        status: "done",
-        startedAt: now,
-        finishedAt: now,
-        leaseExpiresAt: now,
-        resultJson,
-        resultHash: resultHash(outside.result),
-        environmentJson: JSON.stringify(outside.result.environment),
-      },
-    });
-    return true;
-  });
-}
-
 // ------------------------------------------------------------------ import
 
 /** A 422 detail: the usual {path, message} plus where in the input it is. */
@@ -330,14 +281,6 @@ function issueFor(source: SourceRows, entry: InvalidEntry): ImportIssue {
 
 /** Stores outside results; trials they complete change status, so the sweep's kept counts are dropped (lib/queue/lease.ts). */
 export async function importResults(db: Db, sweepId: string, body: ImportBody): Promise<ImportReport> {
-  try {
-    return await storeImport(db, sweepId, body);
-  } finally {
-    countsChanged(sweepId);
-  }
-}
-
-async function storeImport(db: Db, sweepId: string, body: ImportBody): Promise<ImportReport> {
   const source = readSource(body);
   const parsed = resultRowsFromRecords(source.header, source.records, source.positions);
   const invalid: InvalidEntry[] = [...source.invalid];
@@ -404,7 +347,7 @@ async function storeImport(db: Db, sweepId: string, body: ImportBody): Promise<I
   const now = new Date();
   for (const entry of match.matched) {
     const outside = fromRow(entry.row, source.fullResults.get(entry.row.line!));
-    if (await writeOutsideResult(db, entry.trial.id, outside, IMPORT_WORKER_ID, now)) {
+    if (await recordOutsideResult(db, { sweepId, trialId: entry.trial.id, ...outside, workerId: IMPORT_WORKER_ID, now })) {
       report.imported++;
       report.importedTrials.push({ ...at(entry.row), trialId: entry.trial.id });
     } else {
@@ -439,14 +382,6 @@ export type ExternalOutcome = { trialId: string; outcome: "accepted" | "duplicat
  * is a conflict (409), never an overwrite.
  */
 export async function recordExternalResult(db: Db, sweepId: string, body: ExternalResultRequest): Promise<ExternalOutcome> {
-  try {
-    return await storeExternalResult(db, sweepId, body);
-  } finally {
-    countsChanged(sweepId);
-  }
-}
-
-async function storeExternalResult(db: Db, sweepId: string, body: ExternalResultRequest): Promise<ExternalOutcome> {
   const result: TrialResult = body.result;
   const row: ExternalResultRow = {
     augValue: body.augValue,
@@ -474,7 +409,10 @@ async function storeExternalResult(db: Db, sweepId: string, body: ExternalResult
     throw new ValidationError(unmatched.reason, [{ path, message: unmatched.reason }]);
   }
   const trial: TrialView = (match.matched[0] ?? match.alreadyDone[0])!.trial;
-  if (match.matched.length > 0 && (await writeOutsideResult(db, trial.id, fromTrialResult(result), EXTERNAL_WORKER_ID))) {
+  if (
+    match.matched.length > 0 &&
+    (await recordOutsideResult(db, { sweepId, trialId: trial.id, ...fromTrialResult(result), workerId: EXTERNAL_WORKER_ID }))
+  ) {
     return { trialId: trial.id, outcome: "accepted" };
   }
   const stored = await db.trial.findUnique({ where: { id: trial.id }, select: { doneAttemptId: true } });

@@ -3,19 +3,9 @@ import { describe, expect, it } from "vitest";
 import { expandGrid } from "./grid";
 import { canonicalJson, sha256Hex, sweepConfigHash, trialConfigHash, trialEffectiveConfig, utf8Bytes } from "./hash";
 import { sweepConfigSchema } from "./schema";
+import { mulberry32 } from "@/lib/random";
 
 const nodeSha = (text: string) => createHash("sha256").update(text, "utf8").digest("hex");
-
-/** Small deterministic PRNG so a failing string can be reproduced. */
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // ASCII, Latin-1, BMP (incl. CJK), astral (emoji) and lone surrogates.
 const ALPHABET = ["a", "Z", "0", " ", "\n", "\u0000", "é", "ß", "€", "中", "文", "😀", "𝄞", "\ud800", "\udfff", "\uffff"];

@@ -3,6 +3,7 @@
  * are never used: they cannot be seeded per trial (tf.random* draws differ
  * across backends), and a trial must replay exactly from its seed.
  */
+import { mulberry32 } from "@/lib/random";
 
 export interface Rng {
   /** Uniform in [0, 1). */
@@ -23,15 +24,9 @@ function mix32(value: number): number {
   return (z ^ (z >>> 16)) >>> 0;
 }
 
-/** mulberry32: tiny, fast, and good enough for sampling and augmentation draws. */
+/** The project's mulberry32 (lib/random.ts) from a mixed seed, with the draws the engine needs. */
 export function createRng(seed: number): Rng {
-  let state = mix32(seed >>> 0);
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(mix32(seed >>> 0));
   return {
     next,
     uniform: (min, max) => min + (max - min) * next(),
