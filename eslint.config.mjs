@@ -59,12 +59,12 @@ export default tseslint.config(
   {
     files: ["lib/train/**"],
     ignores: ["**/*.test.ts"],
-    rules: restrict([...storage, ...["worker", "analysis", "quality", "generator", "data"].map((name) => group(name, ENGINE))]),
+    rules: restrict([...storage, ...["worker", "analysis", "quality", "generator", "formats"].map((name) => group(name, ENGINE))]),
   },
   {
     // Image data (the ImageSet type, the asset codec, resizing) depends on nothing else; the upload parsers only on it.
-    files: ["lib/images/**", "lib/data/**"],
-    ignores: ["**/*.test.ts", "lib/data/test-*.ts"],
+    files: ["lib/images/**", "lib/formats/**"],
+    ignores: ["**/*.test.ts", "lib/formats/test-*.ts"],
     rules: restrict([
       ...storage,
       ...["train", "worker", "analysis", "quality", "generator"].map((name) =>

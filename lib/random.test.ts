@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createRng as analysisRng } from "@/lib/analysis/random";
-import { makeRng } from "@/lib/data/test-helpers";
+import { makeRng } from "@/lib/formats/test-helpers";
 import { createRng as engineRng } from "@/lib/train/rng";
 import { mulberry32 } from "./random";
 

@@ -7,11 +7,11 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { encodeNpy } from "@/lib/data/npy";
-import { syntheticSet } from "@/lib/data/test-helpers";
+import { encodeNpy } from "@/lib/formats/npy";
+import { syntheticSet } from "@/lib/formats/test-helpers";
 import { removeUnreferenced } from "@/lib/datasets/cleanup";
 import { getDb } from "@/lib/db/client";
-import { storeGeneratedSet } from "@/lib/repo/datasets";
+import { storeGeneratedSet } from "@/lib/datasets/records";
 import { testDatabaseKinds } from "@/lib/testing/databases";
 import { useRouteDatabase, useScratchBlobDir } from "@/lib/testing/route-database";
 import { type Json, send as call } from "@/lib/testing/routes";

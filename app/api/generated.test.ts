@@ -6,7 +6,7 @@
  * who builds a sweep with the same key gets a set of their own, never ours.
  */
 import { describe, expect, it } from "vitest";
-import { syntheticSet } from "@/lib/data/test-helpers";
+import { syntheticSet } from "@/lib/formats/test-helpers";
 import { generatorKey } from "@/lib/generator/key";
 import { sweepConfigSchema } from "@/lib/sweep/schema";
 import { testDatabaseKinds } from "@/lib/testing/databases";

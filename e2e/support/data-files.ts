@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
-import { encodeCifar } from "../../lib/data/cifar";
-import { encodeIdx } from "../../lib/data/idx";
-import { encodeNpy } from "../../lib/data/npy";
-import { writeZip } from "../../lib/data/test-helpers";
+import { encodeCifar } from "../../lib/formats/cifar";
+import { encodeIdx } from "../../lib/formats/idx";
+import { encodeNpy } from "../../lib/formats/npy";
+import { writeZip } from "../../lib/formats/test-helpers";
 import { parseDatasetAsset, subsetImageSet, type ImageSet } from "../../lib/images/image-set";
 import { convertImageSet } from "../../lib/images/resize";
 

@@ -2,7 +2,7 @@ import "server-only";
 import { readdir, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import type { Db } from "@/lib/db/client";
-import { sweepsUsing } from "@/lib/repo/datasets";
+import { sweepsUsing } from "@/lib/datasets/records";
 import { blobDir, removeBlob, SHA256_HEX_RE } from "./store";
 
 /**

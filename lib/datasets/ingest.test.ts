@@ -1,9 +1,9 @@
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { encodeCifar } from "@/lib/data/cifar";
-import { encodeIdx } from "@/lib/data/idx";
-import { encodeNpy } from "@/lib/data/npy";
-import { encodePng, parseError, syntheticSet, writeZip } from "@/lib/data/test-helpers";
+import { encodeCifar } from "@/lib/formats/cifar";
+import { encodeIdx } from "@/lib/formats/idx";
+import { encodeNpy } from "@/lib/formats/npy";
+import { encodePng, parseError, syntheticSet, writeZip } from "@/lib/formats/test-helpers";
 import { ingestFiles, type UploadFile } from "./ingest";
 
 const fashion = syntheticSet(30, 28, 28, 1, 10, 7);
@@ -144,7 +144,7 @@ describe("ingestFiles", () => {
 
 describe("ingestFiles on hostile input", () => {
   it("turns random and mutated uploads of every format into a result or a DatasetParseError, quickly", async () => {
-    const { fuzz } = await import("@/lib/data/test-fuzz");
+    const { fuzz } = await import("@/lib/formats/test-fuzz");
     const small = syntheticSet(6, 8, 8, 3, 3, 5);
     const seeds = [
       gzipSync(encodeIdx(syntheticSet(6, 8, 8, 1, 3, 4)).images),

@@ -12,7 +12,7 @@ import {
   resolveLimits,
   type DatasetFormat,
   type ParseLimits,
-} from "@/lib/data";
+} from "@/lib/formats";
 import type { ImageSet } from "@/lib/images/image-set";
 import { convertImageSet, storedShape } from "@/lib/images/resize";
 

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Db } from "@/lib/db/client";
 import { ValidationError } from "@/lib/errors";
 import { measureQuality, type GeneratedQuality } from "@/lib/quality/quality";
-import { getDataset, realSplitIssues } from "@/lib/repo/datasets";
+import { getDataset, realSplitIssues } from "@/lib/datasets/records";
 import { DATASET_REF_RE, SHA256_REF_RE } from "@/lib/sweep/schema";
 import { prepareTrialData } from "@/lib/train/data";
 import { promiseCache } from "@/lib/promise-cache";

@@ -1,7 +1,7 @@
 import "server-only";
 import type { Db } from "@/lib/db/client";
 import { NotFoundError } from "@/lib/errors";
-import { sweepDatasets } from "./datasets";
+import { sweepDatasets } from "@/lib/datasets/records";
 import { getSweep, getSweepByShareId, isOwner, listTrials } from "./sweeps";
 
 const PAGE_ID_RE = /^[A-Za-z0-9_-]{1,64}$/;

@@ -3,7 +3,7 @@ import { json, route } from "@/lib/api/respond";
 import { readUpload } from "@/lib/api/upload";
 import { checkTrainable, ingestFiles } from "@/lib/datasets/ingest";
 import { datasetSecretsFromCookieHeader, setDatasetCookie } from "@/lib/api/links";
-import { deletableBy, listDatasets, saveUpload } from "@/lib/repo/datasets";
+import { deletableBy, listDatasets, saveUpload } from "@/lib/datasets/records";
 
 export const dynamic = "force-dynamic";
 

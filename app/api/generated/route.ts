@@ -4,7 +4,7 @@ import { json, route } from "@/lib/api/respond";
 import { readGeneratedAsset, storableName } from "@/lib/api/upload";
 import { SHA256_HEX_RE } from "@/lib/datasets/store";
 import { ValidationError } from "@/lib/errors";
-import { storeGeneratedSet } from "@/lib/repo/datasets";
+import { storeGeneratedSet } from "@/lib/datasets/records";
 
 export const dynamic = "force-dynamic";
 

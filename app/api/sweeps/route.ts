@@ -1,12 +1,12 @@
 import { getDb, type Db } from "@/lib/db/client";
 import { ValidationError } from "@/lib/errors";
 import type { SweepConfig } from "@/lib/sweep/schema";
-import { checkGeneratedSet } from "@/lib/repo/generated";
+import { checkGeneratedSet } from "@/lib/datasets/generated";
 import { ownedSecretsFromCookieHeader, setOwnerCookie, shareLinks } from "@/lib/api/links";
 import { parseBody } from "@/lib/api/request";
 import { json, route } from "@/lib/api/respond";
 import { configFromCreateRequest, createSweepRequestSchema } from "@/lib/api/sweep-requests";
-import { checkDataRefs, findDataset } from "@/lib/repo/datasets";
+import { checkDataRefs, findDataset } from "@/lib/datasets/records";
 import { createSweep, listOwnedSweeps } from "@/lib/repo/sweeps";
 
 export const dynamic = "force-dynamic";

@@ -2,7 +2,7 @@ import { getDb } from "@/lib/db/client";
 import { datasetCookieName, datasetIdParam, deleteSecretFrom } from "@/lib/api/request";
 import { json, route } from "@/lib/api/respond";
 import { NotFoundError } from "@/lib/errors";
-import { deleteDataset, getDataset } from "@/lib/repo/datasets";
+import { deleteDataset, getDataset } from "@/lib/datasets/records";
 
 export const dynamic = "force-dynamic";
 type Context = { params: Promise<{ id: string }> };

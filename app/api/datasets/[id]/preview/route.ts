@@ -2,7 +2,7 @@ import { getDb } from "@/lib/db/client";
 import { datasetIdParam } from "@/lib/api/request";
 import { json, route } from "@/lib/api/respond";
 import { loadImageSet, previewSamples } from "@/lib/datasets/assets";
-import { getDataset } from "@/lib/repo/datasets";
+import { getDataset } from "@/lib/datasets/records";
 
 export const dynamic = "force-dynamic";
 type Context = { params: Promise<{ id: string }> };

@@ -3,7 +3,7 @@ import { datasetIdParam } from "@/lib/api/request";
 import { json, route } from "@/lib/api/respond";
 import { getReferenceNet } from "@/lib/datasets/reference-cache";
 import { ValidationError } from "@/lib/errors";
-import { getDataset } from "@/lib/repo/datasets";
+import { getDataset } from "@/lib/datasets/records";
 
 export const dynamic = "force-dynamic";
 type Context = { params: Promise<{ id: string }> };

@@ -4,7 +4,7 @@ import { json, route } from "@/lib/api/respond";
 import { readGeneratedAsset, storableName } from "@/lib/api/upload";
 import { NotFoundError, UnauthorizedError } from "@/lib/errors";
 import { generatorKey } from "@/lib/generator/key";
-import { storeGeneratedSet } from "@/lib/repo/datasets";
+import { storeGeneratedSet } from "@/lib/datasets/records";
 import {
   assertLiveLease,
   assertTrainsGenerator,
@@ -13,7 +13,7 @@ import {
   sweepConfigOf,
   sweepGeneratedSet,
   type GeneratedWriter,
-} from "@/lib/repo/generated";
+} from "@/lib/datasets/generated";
 import { assertOwner } from "@/lib/repo/sweeps";
 
 export const dynamic = "force-dynamic";

@@ -1,5 +1,5 @@
 /**
- * Test-only fuzz harness for lib/data: random inputs and random mutations of
+ * Test-only fuzz harness for lib/formats: random inputs and random mutations of
  * valid files. The contract it enforces: every input either parses or throws
  * DatasetParseError (anything else is a parser bug), within a time budget.
  */

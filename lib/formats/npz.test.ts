@@ -16,13 +16,34 @@ function npz(arrays: Record<string, Uint8Array>, method: 0 | 8 = 0): Uint8Array 
 describe("NPZ round trips", () => {
   it("np.savez_compressed output (x, y; deflated; numpy's ZIP64 local extras)", () => {
     const parsed = parseNpz(NUMPY_SAVEZ_COMPRESSED);
-    expect(parsed).toEqual({ images: NUMPY_FIXTURE_PIXELS, labels: Uint8Array.of(0, 2, 1), count: 3, height: 4, width: 4, channels: 1, numClasses: 3 });
+    expect(parsed).toEqual({
+      images: NUMPY_FIXTURE_PIXELS,
+      labels: Uint8Array.of(0, 2, 1),
+      count: 3,
+      height: 4,
+      width: 4,
+      channels: 1,
+      numClasses: 3,
+    });
   });
   it("np.savez output (images, labels; stored; 4-D images, big-endian >i4 labels)", () => {
     const parsed = parseNpz(NUMPY_SAVEZ);
-    expect(parsed).toEqual({ images: NUMPY_FIXTURE_PIXELS, labels: Uint8Array.of(0, 2, 1), count: 3, height: 4, width: 4, channels: 1, numClasses: 3 });
+    expect(parsed).toEqual({
+      images: NUMPY_FIXTURE_PIXELS,
+      labels: Uint8Array.of(0, 2, 1),
+      count: 3,
+      height: 4,
+      width: 4,
+      channels: 1,
+      numClasses: 3,
+    });
   });
-  it.each([["image", "label"], ["images", "labels"], ["x", "y"], ["x_train", "y_train"]])("recognises %s / %s, stored and deflated", (x, y) => {
+  it.each([
+    ["image", "label"],
+    ["images", "labels"],
+    ["x", "y"],
+    ["x_train", "y_train"],
+  ])("recognises %s / %s, stored and deflated", (x, y) => {
     for (const method of [0, 8] as const) {
       expect(sameSet(parseNpz(npz({ [x]: imagesNpy, [y]: labelsNpy, other: labelsNpy }, method)), set)).toEqual(expectedSame(set));
     }
@@ -46,8 +67,12 @@ describe("NPZ rejections", () => {
     expect(parseError(() => parseNpz(writeZip([]))).found).toBe("no .npy entries");
   });
   it("requested keys missing", () => {
-    expect(parseError(() => parseNpz(npz({ x: imagesNpy }), { imageKey: "gen" })).message).toBe(`NPZ archive: image array not found: expected "gen", found "x"`);
-    expect(parseError(() => parseNpz(npz({ x: imagesNpy }), { labelKey: "cls" })).message).toBe(`NPZ archive: label array not found: expected "cls", found "x"`);
+    expect(parseError(() => parseNpz(npz({ x: imagesNpy }), { imageKey: "gen" })).message).toBe(
+      `NPZ archive: image array not found: expected "gen", found "x"`,
+    );
+    expect(parseError(() => parseNpz(npz({ x: imagesNpy }), { labelKey: "cls" })).message).toBe(
+      `NPZ archive: label array not found: expected "cls", found "x"`,
+    );
   });
   it("count mismatch between images and labels", () => {
     const error = parseError(() => parseNpz(npz({ x: imagesNpy, y: encodeNpy(Uint8Array.of(1, 2, 3), "|u1", [3]) })));
@@ -66,7 +91,9 @@ describe("NPZ rejections", () => {
     const declared = writeZip([{ name: "x.npy", data: imagesNpy, method: 8, declaredSize: 2 ** 31 }]);
     expect(parseError(() => parseNpz(declared)).problem).toBe("declared uncompressed size is over the limit");
     const lying = writeZip([{ name: "x.npy", data: imagesNpy, method: 8, declaredSize: 100 }]);
-    expect(parseError(() => parseNpz(lying)).message).toBe(`NPZ archive entry "x.npy": decompressed data is over the limit: expected at most 100 bytes, found more`);
+    expect(parseError(() => parseNpz(lying)).message).toBe(
+      `NPZ archive entry "x.npy": decompressed data is over the limit: expected at most 100 bytes, found more`,
+    );
     expect(performance.now() - start).toBeLessThan(100);
   });
   it("too many entries and input over maxBytes", () => {
@@ -80,7 +107,11 @@ describe("NPZ fuzz", () => {
   it("random and mutated archives parse or throw DatasetParseError", () => {
     const small = syntheticSet(3, 4, 4, 1, 2, 52);
     const x = encodeNpy(small.images, "|u1", [3, 4, 4]);
-    const y = encodeNpy(new Uint8Array(24).map((_, i) => (i % 8 === 0 ? i / 8 : 0)), "<i8", [3]);
+    const y = encodeNpy(
+      new Uint8Array(24).map((_, i) => (i % 8 === 0 ? i / 8 : 0)),
+      "<i8",
+      [3],
+    );
     const report = fuzz({
       seed: 501,
       seeds: [npz({ x, y }, 0), npz({ x, y }, 8), NUMPY_SAVEZ_COMPRESSED, NUMPY_SAVEZ],

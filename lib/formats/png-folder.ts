@@ -62,12 +62,24 @@ export function parsePngFolder(bytes: Uint8Array, limitOverrides?: Partial<Parse
   const labelled = !(depths.size === 1 && depths.has(1));
   if (labelled && depths.has(1)) {
     const loose = files[paths.findIndex((p) => p.length - strip === 1)]?.name ?? "";
-    fail({ format: FORMAT, problem: "mixed layout", field: "entries", expected: "every image inside a class folder (class/x.png) or none", found: `${quote(loose)} outside any class folder` });
+    fail({
+      format: FORMAT,
+      problem: "mixed layout",
+      field: "entries",
+      expected: "every image inside a class folder (class/x.png) or none",
+      found: `${quote(loose)} outside any class folder`,
+    });
   }
   const classNames = labelled ? [...new Set(paths.map((p) => p[strip] as string))].sort(byCodePoint) : [];
   const ceiling = Math.min(limits.maxClasses, UINT8_LABEL_CEILING);
   if (classNames.length > ceiling) {
-    fail({ format: FORMAT, problem: "too many classes", field: "classes", expected: `at most ${ceiling} class folders`, found: String(classNames.length) });
+    fail({
+      format: FORMAT,
+      problem: "too many classes",
+      field: "classes",
+      expected: `at most ${ceiling} class folders`,
+      found: String(classNames.length),
+    });
   }
   const labelOf = new Map(classNames.map((name, i) => [name, i]));
 
@@ -80,7 +92,13 @@ export function parsePngFolder(bytes: Uint8Array, limitOverrides?: Partial<Parse
     if (!first) first = { png, name: file.name };
     else if (png.width !== first.png.width || png.height !== first.png.height) {
       const shape = (p: DecodedPng) => `${p.height}x${p.width}x${p.channels}`;
-      fail({ format: FORMAT, problem: "images differ in size", field: "shape", expected: `${shape(first.png)} (from ${first.name})`, found: `${shape(png)} in ${file.name}` });
+      fail({
+        format: FORMAT,
+        problem: "images differ in size",
+        field: "shape",
+        expected: `${shape(first.png)} (from ${first.name})`,
+        found: `${shape(png)} in ${file.name}`,
+      });
     }
     if (png.channels === 3) channels = 3;
     // Worst case every image ends up RGB; keep the decoded total under the cap.

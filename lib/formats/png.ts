@@ -47,7 +47,13 @@ function readHeader(data: Uint8Array, format: string, limits: ParseLimits): Head
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   const width = view.getUint32(0, false);
   const height = view.getUint32(4, false);
-  const [bitDepth, colorType, compression, filter, interlace] = data.subarray(8, 13) as unknown as number[] as [number, number, number, number, number];
+  const [bitDepth, colorType, compression, filter, interlace] = data.subarray(8, 13) as unknown as number[] as [
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   if (width > 0x7fffffff || height > 0x7fffffff) {
     fail({ format, problem: "bad image size", field: "IHDR", expected: "width and height below 2^31", found: `${width}x${height}` });
   }
@@ -56,23 +62,49 @@ function readHeader(data: Uint8Array, format: string, limits: ParseLimits): Head
   const type = COLOR_TYPES[colorType];
   if (!type) fail({ format, problem: "unknown colour type", field: "colour type", expected: "0, 2, 3, 4 or 6", found: String(colorType) });
   if (!type.depths.includes(bitDepth)) {
-    fail({ format, problem: "invalid bit depth", field: "bit depth", expected: `${type.depths.join(", ")} for ${type.name}`, found: String(bitDepth) });
+    fail({
+      format,
+      problem: "invalid bit depth",
+      field: "bit depth",
+      expected: `${type.depths.join(", ")} for ${type.name}`,
+      found: String(bitDepth),
+    });
   }
   if (bitDepth === 16) {
-    fail({ format, problem: "16-bit PNGs are not supported", field: "bit depth", expected: "8 bits per sample", found: "16", hint: "save the images as 8-bit" });
+    fail({
+      format,
+      problem: "16-bit PNGs are not supported",
+      field: "bit depth",
+      expected: "8 bits per sample",
+      found: "16",
+      hint: "save the images as 8-bit",
+    });
   }
   if (compression !== 0 || filter !== 0) {
     fail({ format, problem: "unknown compression or filter method", field: "IHDR", expected: "0 and 0", found: `${compression} and ${filter}` });
   }
   if (interlace !== 0) {
-    fail({ format, problem: interlace === 1 ? "interlaced (Adam7) PNGs are not supported" : "unknown interlace method", field: "interlace", expected: "0 (no interlace)", found: interlace === 1 ? "1 (Adam7)" : String(interlace), hint: "re-save without interlacing" });
+    fail({
+      format,
+      problem: interlace === 1 ? "interlaced (Adam7) PNGs are not supported" : "unknown interlace method",
+      field: "interlace",
+      expected: "0 (no interlace)",
+      found: interlace === 1 ? "1 (Adam7)" : String(interlace),
+      hint: "re-save without interlacing",
+    });
   }
   return { width, height, bitDepth, colorType };
 }
 
 export function decodePng(bytes: Uint8Array, limits: ParseLimits, format = "PNG image"): DecodedPng {
   if (bytes.length < 8 || SIGNATURE.some((b, i) => bytes[i] !== b)) {
-    fail({ format, problem: "not a PNG file", field: "signature", expected: "\\x89PNG\\r\\n\\x1a\\n", found: quote(String.fromCharCode(...bytes.subarray(0, 8))) });
+    fail({
+      format,
+      problem: "not a PNG file",
+      field: "signature",
+      expected: "\\x89PNG\\r\\n\\x1a\\n",
+      found: quote(String.fromCharCode(...bytes.subarray(0, 8))),
+    });
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let header: Header | null = null;
@@ -80,15 +112,28 @@ export function decodePng(bytes: Uint8Array, limits: ParseLimits, format = "PNG 
   const idat: Uint8Array[] = [];
   let idatState: "before" | "inside" | "after" = "before";
   let pos = 8;
-  for (let ended = false; !ended; ) {
+  for (let ended = false; !ended;) {
     if (pos + 12 > bytes.length) {
-      fail({ format, problem: "truncated file", field: "chunk", expected: `a chunk at offset ${pos} (the file ends with IEND)`, found: `end of file after ${bytesText(bytes.length)}` });
+      fail({
+        format,
+        problem: "truncated file",
+        field: "chunk",
+        expected: `a chunk at offset ${pos} (the file ends with IEND)`,
+        found: `end of file after ${bytesText(bytes.length)}`,
+      });
     }
     const length = view.getUint32(pos, false);
     const type = String.fromCharCode(...bytes.subarray(pos + 4, pos + 8));
-    if (!/^[A-Za-z]{4}$/.test(type)) fail({ format, problem: "invalid chunk type", field: "chunk", expected: "four ASCII letters", found: quote(type) });
+    if (!/^[A-Za-z]{4}$/.test(type))
+      fail({ format, problem: "invalid chunk type", field: "chunk", expected: "four ASCII letters", found: quote(type) });
     if (length > 0x7fffffff || pos + 12 + length > bytes.length) {
-      fail({ format, problem: "truncated chunk", field: type, expected: `${bytesText(length)} of ${type} data`, found: bytesText(Math.max(0, bytes.length - pos - 12)) });
+      fail({
+        format,
+        problem: "truncated chunk",
+        field: type,
+        expected: `${bytesText(length)} of ${type} data`,
+        found: bytesText(Math.max(0, bytes.length - pos - 12)),
+      });
     }
     const stored = view.getUint32(pos + 8 + length, false);
     const actual = crc32(bytes.subarray(pos + 4, pos + 8 + length));
@@ -104,12 +149,25 @@ export function decodePng(bytes: Uint8Array, limits: ParseLimits, format = "PNG 
         break;
       case "PLTE":
         if (idatState !== "before" || palette || length === 0 || length % 3 !== 0 || length > 768) {
-          fail({ format, problem: "bad PLTE chunk", field: "PLTE", expected: "one PLTE of 1..256 RGB entries before IDAT", found: `${bytesText(length)}${idatState !== "before" ? " after IDAT" : ""}` });
+          fail({
+            format,
+            problem: "bad PLTE chunk",
+            field: "PLTE",
+            expected: "one PLTE of 1..256 RGB entries before IDAT",
+            found: `${bytesText(length)}${idatState !== "before" ? " after IDAT" : ""}`,
+          });
         }
         palette = data;
         break;
       case "IDAT":
-        if (idatState === "after") fail({ format, problem: "IDAT chunks are not consecutive", field: "IDAT", expected: "all IDAT chunks together", found: "another chunk between them" });
+        if (idatState === "after")
+          fail({
+            format,
+            problem: "IDAT chunks are not consecutive",
+            field: "IDAT",
+            expected: "all IDAT chunks together",
+            found: "another chunk between them",
+          });
         idatState = "inside";
         idat.push(data);
         break;
@@ -118,13 +176,22 @@ export function decodePng(bytes: Uint8Array, limits: ParseLimits, format = "PNG 
         break;
       default:
         // Uppercase first letter = critical: a decoder must not skip it.
-        if (type[0] === type[0]?.toUpperCase()) fail({ format, problem: "unsupported critical chunk", field: "chunk", expected: "IHDR, PLTE, IDAT, IEND or ancillary chunks", found: type });
+        if (type[0] === type[0]?.toUpperCase())
+          fail({
+            format,
+            problem: "unsupported critical chunk",
+            field: "chunk",
+            expected: "IHDR, PLTE, IDAT, IEND or ancillary chunks",
+            found: type,
+          });
     }
   }
-  if (pos !== bytes.length) fail({ format, problem: "trailing garbage after IEND", field: "IEND", expected: bytesText(pos), found: bytesText(bytes.length) });
+  if (pos !== bytes.length)
+    fail({ format, problem: "trailing garbage after IEND", field: "IEND", expected: bytesText(pos), found: bytesText(bytes.length) });
   if (!header) fail({ format, problem: "missing IHDR", field: "IHDR", expected: "an IHDR chunk", found: "none" });
   if (idat.length === 0) fail({ format, problem: "no image data", field: "IDAT", expected: "at least one IDAT chunk", found: "none" });
-  if (header.colorType === 3 && !palette) fail({ format, problem: "palette image without PLTE", field: "PLTE", expected: "a PLTE chunk", found: "none" });
+  if (header.colorType === 3 && !palette)
+    fail({ format, problem: "palette image without PLTE", field: "PLTE", expected: "a PLTE chunk", found: "none" });
   return decodePixels(header, Buffer.concat(idat), palette, format, limits);
 }
 
@@ -147,7 +214,13 @@ function decodePixels(header: Header, compressed: Uint8Array, palette: Uint8Arra
   // Capped at exactly what IHDR implies: more data is an error, not a bomb.
   const raw = inflateCapped("zlib", format, compressed, rawSize);
   if (raw.length !== rawSize) {
-    fail({ format, problem: "truncated image data", field: "IDAT", expected: `${bytesText(rawSize)} for ${width}x${height}`, found: bytesText(raw.length) });
+    fail({
+      format,
+      problem: "truncated image data",
+      field: "IDAT",
+      expected: `${bytesText(rawSize)} for ${width}x${height}`,
+      found: bytesText(raw.length),
+    });
   }
   const rows = new Uint8Array(height * stride);
   for (let y = 0; y < height; y++) {
@@ -162,11 +235,21 @@ function decodePixels(header: Header, compressed: Uint8Array, palette: Uint8Arra
       const c = i >= bpp && y > 0 ? (rows[up + i - bpp] as number) : 0;
       let value: number;
       switch (filter) {
-        case 0: value = x; break;
-        case 1: value = x + a; break;
-        case 2: value = x + b; break;
-        case 3: value = x + ((a + b) >> 1); break;
-        case 4: value = x + paeth(a, b, c); break;
+        case 0:
+          value = x;
+          break;
+        case 1:
+          value = x + a;
+          break;
+        case 2:
+          value = x + b;
+          break;
+        case 3:
+          value = x + ((a + b) >> 1);
+          break;
+        case 4:
+          value = x + paeth(a, b, c);
+          break;
         default:
           return fail({ format, problem: "unknown filter type", field: "IDAT", expected: "0..4", found: `${filter} in row ${y}` });
       }
@@ -201,7 +284,13 @@ function toChannels(header: Header, rows: Uint8Array, stride: number, palette: U
         continue;
       }
       if (!palette || value >= entries) {
-        fail({ format, problem: "palette index out of range", field: "IDAT", expected: `indices 0..${entries - 1}`, found: `${value} at pixel (${x}, ${y})` });
+        fail({
+          format,
+          problem: "palette index out of range",
+          field: "IDAT",
+          expected: `indices 0..${entries - 1}`,
+          found: `${value} at pixel (${x}, ${y})`,
+        });
       }
       data[3 * p] = palette[3 * value] as number;
       data[3 * p + 1] = palette[3 * value + 1] as number;

@@ -24,7 +24,7 @@ function ihdr(width: number, height: number, depth: number, colorType: number, i
 function chunks(png: Uint8Array): { type: string; bytes: Uint8Array }[] {
   const out: { type: string; bytes: Uint8Array }[] = [];
   const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
-  for (let pos = 8; pos < png.length; ) {
+  for (let pos = 8; pos < png.length;) {
     const length = view.getUint32(pos);
     out.push({ type: String.fromCharCode(...png.subarray(pos + 4, pos + 8)), bytes: png.subarray(pos, pos + 12 + length) });
     pos += 12 + length;
@@ -54,7 +54,9 @@ describe("PNG decoding", () => {
     const indices = Uint8Array.from({ length: w * h }, () => rng.int(entries));
     const png = decode(encodePng({ width: w, height: h, colorType: 3, bitDepth: depth, palette, samples: indices, filters: ALL_FILTERS }));
     expect(png.channels).toBe(3);
-    expect(png.data).toEqual(Uint8Array.from({ length: w * h * 3 }, (_, i) => palette[3 * (indices[Math.floor(i / 3)] as number) + (i % 3)] as number));
+    expect(png.data).toEqual(
+      Uint8Array.from({ length: w * h * 3 }, (_, i) => palette[3 * (indices[Math.floor(i / 3)] as number) + (i % 3)] as number),
+    );
   });
   it.each([1, 2, 4])("gray at %i bits is scaled to 0..255", (depth) => {
     const max = (1 << depth) - 1;
@@ -70,12 +72,15 @@ describe("PNG decoding", () => {
       "89504e470d0a1a0a0000000d49484452000000050000000608020000008499c31c0000006b49444154789c0160009fff0482b70eee7f1a5039bef07ec2347f06016ed08f5dc7512447e3404300026b6e04545594a065685d64c4980bb8d4544a028721a99a01ad219eb59cf6a15ef6f1035a1d830bb7ce09d6bbc004e7175c64043c7decb0b580ec37bc9712dd2e6aaed3d32b5b61e719f70000000049454e44ae426082",
       "hex",
     );
-    const expected = "82b70e703628c06fe6b0eda8e46cae6ed08fcb97e0efdec32f21c3318c31c225236b8af7c842a4c72c5c9be07b4946cc058ba4e9e0596322fdf9d66c7e40e94c1c94a35431433f7eb5e6d9babdd52e72148fa9d0dabbad085087";
+    const expected =
+      "82b70e703628c06fe6b0eda8e46cae6ed08fcb97e0efdec32f21c3318c31c225236b8af7c842a4c72c5c9be07b4946cc058ba4e9e0596322fdf9d66c7e40e94c1c94a35431433f7eb5e6d9babdd52e72148fa9d0dabbad085087";
     expect(Buffer.from(decode(new Uint8Array(png)).data).toString("hex")).toBe(expected);
   });
   it("skips ancillary chunks", () => {
     const extra = [pngChunk("tEXt", new TextEncoder().encode("Comment\0hello")), pngChunk("gAMA", Uint8Array.of(0, 0, 177, 143))];
-    expect(decode(encodePng({ width: 2, height: 2, colorType: 0, samples: Uint8Array.of(1, 2, 3, 4), extra })).data).toEqual(Uint8Array.of(1, 2, 3, 4));
+    expect(decode(encodePng({ width: 2, height: 2, colorType: 0, samples: Uint8Array.of(1, 2, 3, 4), extra })).data).toEqual(
+      Uint8Array.of(1, 2, 3, 4),
+    );
   });
 });
 
@@ -85,7 +90,9 @@ describe("PNG rejections", () => {
   const parts = chunks(png);
   const [head, ...rest] = parts;
   it("bad signature", () => {
-    expect(parseError(() => decode(new TextEncoder().encode("GIF89a....."))).message).toBe(`PNG: not a PNG file: expected \\x89PNG\\r\\n\\x1a\\n, found "GIF89a.."`);
+    expect(parseError(() => decode(new TextEncoder().encode("GIF89a....."))).message).toBe(
+      `PNG: not a PNG file: expected \\x89PNG\\r\\n\\x1a\\n, found "GIF89a.."`,
+    );
   });
   it("chunk CRC mismatch", () => {
     const bad = png.slice();
@@ -94,7 +101,9 @@ describe("PNG rejections", () => {
   });
   it("16-bit and invalid bit depths", () => {
     const sixteen = concatBytes(SIG, pngChunk("IHDR", ihdr(4, 3, 16, 2)), ...rest.map((c) => c.bytes));
-    expect(parseError(() => decode(sixteen)).message).toBe("PNG: 16-bit PNGs are not supported: expected 8 bits per sample, found 16 (save the images as 8-bit)");
+    expect(parseError(() => decode(sixteen)).message).toBe(
+      "PNG: 16-bit PNGs are not supported: expected 8 bits per sample, found 16 (save the images as 8-bit)",
+    );
     const four = concatBytes(SIG, pngChunk("IHDR", ihdr(4, 3, 4, 2)), ...rest.map((c) => c.bytes));
     expect(parseError(() => decode(four)).message).toBe("PNG: invalid bit depth: expected 8, 16 for RGB, found 4");
     expect(parseError(() => decode(concatBytes(SIG, pngChunk("IHDR", ihdr(4, 3, 8, 5))))).problem).toBe("unknown colour type");
@@ -105,7 +114,9 @@ describe("PNG rejections", () => {
     );
   });
   it("chunk order: IHDR first, IDAT consecutive, PLTE before IDAT and required for palette", () => {
-    expect(parseError(() => decode(concatBytes(SIG, ...rest.map((c) => c.bytes)))).message).toBe("PNG: missing IHDR: expected IHDR as the first chunk, found IDAT");
+    expect(parseError(() => decode(concatBytes(SIG, ...rest.map((c) => c.bytes)))).message).toBe(
+      "PNG: missing IHDR: expected IHDR as the first chunk, found IDAT",
+    );
     const split = chunks(encodePng({ ...good, idatChunks: 2 }));
     const interrupted = concatBytes(SIG, split[0]!.bytes, split[1]!.bytes, pngChunk("tEXt", Uint8Array.of(65, 0)), split[2]!.bytes, split[3]!.bytes);
     expect(parseError(() => decode(interrupted)).problem).toBe("IDAT chunks are not consecutive");
@@ -116,15 +127,21 @@ describe("PNG rejections", () => {
   });
   it("unknown critical chunk", () => {
     const bad = concatBytes(SIG, head!.bytes, pngChunk("ZZZZ", new Uint8Array(1)), ...rest.map((c) => c.bytes));
-    expect(parseError(() => decode(bad)).message).toBe("PNG: unsupported critical chunk: expected IHDR, PLTE, IDAT, IEND or ancillary chunks, found ZZZZ");
+    expect(parseError(() => decode(bad)).message).toBe(
+      "PNG: unsupported critical chunk: expected IHDR, PLTE, IDAT, IEND or ancillary chunks, found ZZZZ",
+    );
   });
   it("truncated file and trailing garbage after IEND", () => {
     expect(parseError(() => decode(png.subarray(0, png.length - 15))).problem).toBe("truncated chunk");
     expect(parseError(() => decode(png.subarray(0, png.length - 12))).problem).toBe("truncated file");
-    expect(parseError(() => decode(concatBytes(png, Uint8Array.of(0)))).message).toBe(`PNG: trailing garbage after IEND: expected ${png.length} bytes, found ${png.length + 1} bytes`);
+    expect(parseError(() => decode(concatBytes(png, Uint8Array.of(0)))).message).toBe(
+      `PNG: trailing garbage after IEND: expected ${png.length} bytes, found ${png.length + 1} bytes`,
+    );
   });
   it("unknown filter type", () => {
-    expect(parseError(() => decode(encodePng({ ...good, filters: [0, 7] }))).message).toBe("PNG: unknown filter type: expected 0..4, found 7 in row 1");
+    expect(parseError(() => decode(encodePng({ ...good, filters: [0, 7] }))).message).toBe(
+      "PNG: unknown filter type: expected 0..4, found 7 in row 1",
+    );
   });
   it("image data too short or too long for IHDR", () => {
     const short = concatBytes(SIG, pngChunk("IHDR", ihdr(4, 4, 8, 2)), ...rest.map((c) => c.bytes));
@@ -151,7 +168,15 @@ describe("PNG rejections", () => {
 describe("PNG fuzz", () => {
   const seeds = [
     encodePng({ width: 5, height: 4, colorType: 2, samples: rng.bytes(60), filters: ALL_FILTERS }),
-    encodePng({ width: 6, height: 3, colorType: 3, bitDepth: 2, palette: rng.bytes(12), samples: Uint8Array.from({ length: 18 }, () => rng.int(4)), filters: [1, 4] }),
+    encodePng({
+      width: 6,
+      height: 3,
+      colorType: 3,
+      bitDepth: 2,
+      palette: rng.bytes(12),
+      samples: Uint8Array.from({ length: 18 }, () => rng.int(4)),
+      filters: [1, 4],
+    }),
     encodePng({ width: 3, height: 3, colorType: 4, samples: rng.bytes(18), filters: [3] }),
   ];
   const small = resolveLimits({ maxUncompressedBytes: 1024 * 1024, maxPixelsPerImage: 512 * 512 });

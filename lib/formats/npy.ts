@@ -71,7 +71,13 @@ function parseDescr(descr: string, role: NpyRole, format: string): NpyDtype {
 
 export function readNpy(bytes: Uint8Array, role: NpyRole, format: string): NpyArray {
   if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) {
-    fail({ format, problem: "not a .npy file", field: "magic", expected: '"\\x93NUMPY"', found: quote(String.fromCharCode(...bytes.subarray(0, 6))) });
+    fail({
+      format,
+      problem: "not a .npy file",
+      field: "magic",
+      expected: '"\\x93NUMPY"',
+      found: quote(String.fromCharCode(...bytes.subarray(0, 6))),
+    });
   }
   const major = bytes[6] as number;
   const minor = bytes[7] as number;
@@ -86,7 +92,13 @@ export function readNpy(bytes: Uint8Array, role: NpyRole, format: string): NpyAr
   const headerLength = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
   const headerStart = 8 + lengthBytes;
   if (headerLength > MAX_HEADER_BYTES) {
-    fail({ format, problem: "header is over the limit", field: "header", expected: `at most ${bytesText(MAX_HEADER_BYTES)}`, found: bytesText(headerLength) });
+    fail({
+      format,
+      problem: "header is over the limit",
+      field: "header",
+      expected: `at most ${bytesText(MAX_HEADER_BYTES)}`,
+      found: bytesText(headerLength),
+    });
   }
   if (bytes.length < headerStart + headerLength) {
     fail({ format, problem: "truncated header", field: "header", expected: bytesText(headerStart + headerLength), found: bytesText(bytes.length) });
@@ -104,24 +116,55 @@ export function readNpy(bytes: Uint8Array, role: NpyRole, format: string): NpyAr
   }
   const keys = [...dict.entries.keys()].sort();
   if (keys.join() !== "descr,fortran_order,shape") {
-    fail({ format, problem: "malformed header", field: "header", expected: "exactly the keys 'descr', 'fortran_order', 'shape'", found: keys.map((k) => quote(k)).join(", ") || "no keys" });
+    fail({
+      format,
+      problem: "malformed header",
+      field: "header",
+      expected: "exactly the keys 'descr', 'fortran_order', 'shape'",
+      found: keys.map((k) => quote(k)).join(", ") || "no keys",
+    });
   }
   const descr = dict.entries.get("descr");
   const fortran = dict.entries.get("fortran_order");
   const shapeValue = dict.entries.get("shape");
   if (descr?.kind !== "str") {
     const found = descr ? pyText(descr) : "nothing";
-    fail({ format, problem: `unsupported ${role} dtype`, field: "descr", expected: role === "images" ? "uint8 (|u1)" : "an integer dtype", found: `${quote(found)} (structured dtype)` });
+    fail({
+      format,
+      problem: `unsupported ${role} dtype`,
+      field: "descr",
+      expected: role === "images" ? "uint8 (|u1)" : "an integer dtype",
+      found: `${quote(found)} (structured dtype)`,
+    });
   }
   if (fortran?.kind !== "bool") {
-    fail({ format, problem: "malformed header", field: "fortran_order", expected: "True or False", found: fortran ? quote(pyText(fortran)) : "nothing" });
+    fail({
+      format,
+      problem: "malformed header",
+      field: "fortran_order",
+      expected: "True or False",
+      found: fortran ? quote(pyText(fortran)) : "nothing",
+    });
   }
   if (shapeValue?.kind !== "tuple" || shapeValue.items.some((d) => d.kind !== "int" || d.value < 0)) {
-    fail({ format, problem: "malformed header", field: "shape", expected: "a tuple of non-negative integers", found: shapeValue ? quote(pyText(shapeValue)) : "nothing" });
+    fail({
+      format,
+      problem: "malformed header",
+      field: "shape",
+      expected: "a tuple of non-negative integers",
+      found: shapeValue ? quote(pyText(shapeValue)) : "nothing",
+    });
   }
   const dtype = parseDescr(descr.value, role, format);
   if (fortran.value) {
-    fail({ format, problem: "Fortran-ordered array", field: "fortran_order", expected: "False (C order)", found: "True", hint: "save np.ascontiguousarray(x) instead" });
+    fail({
+      format,
+      problem: "Fortran-ordered array",
+      field: "fortran_order",
+      expected: "False (C order)",
+      found: "True",
+      hint: "save np.ascontiguousarray(x) instead",
+    });
   }
   const shape = shapeValue.items.map((d) => (d.kind === "int" ? d.value : 0));
   return { version: `${major}.${minor}`, dtype, shape, data: bytes.subarray(headerStart + headerLength) };
@@ -160,7 +203,14 @@ export function npyImages(array: NpyArray, format: string, limits: ParseLimits):
       : shape.length === 2
         ? "flattened images; reshape to (N, H, W)"
         : undefined;
-    fail({ format, problem: "unsupported image shape", field: "shape", expected: "(N, H, W) or (N, H, W, C) with C in 1, 3, 4", found: shapeText(shape), ...(hint ? { hint } : {}) });
+    fail({
+      format,
+      problem: "unsupported image shape",
+      field: "shape",
+      expected: "(N, H, W) or (N, H, W, C) with C in 1, 3, 4",
+      found: shapeText(shape),
+      ...(hint ? { hint } : {}),
+    });
   }
   const [count, height, width] = shape as [number, number, number];
   checkImageCount(format, count, limits);
@@ -182,7 +232,14 @@ export function npyImages(array: NpyArray, format: string, limits: ParseLimits):
 export function npyLabels(array: NpyArray, format: string, limits: ParseLimits): { labels: Uint8Array; numClasses: number } {
   const { shape, dtype } = array;
   if (!(shape.length === 1 || (shape.length === 2 && shape[1] === 1))) {
-    fail({ format, problem: "unsupported label shape", field: "shape", expected: "(N,) or (N, 1)", found: shapeText(shape), ...(shape.length === 2 ? { hint: "one-hot labels? save y.argmax(1)" } : {}) });
+    fail({
+      format,
+      problem: "unsupported label shape",
+      field: "shape",
+      expected: "(N,) or (N, 1)",
+      found: shapeText(shape),
+      ...(shape.length === 2 ? { hint: "one-hot labels? save y.argmax(1)" } : {}),
+    });
   }
   const count = shape[0] as number;
   checkImageCount(format, count, limits);
@@ -225,7 +282,12 @@ export function parseNpy(files: { images: Uint8Array; labels?: Uint8Array | null
  * for `descr`). Pads the header so the data starts 64-byte aligned, as NumPy
  * does. For tests and exports.
  */
-export function encodeNpy(data: Uint8Array, descr: string, shape: number[], options: { version?: 1 | 2 | 3; fortranOrder?: boolean } = {}): Uint8Array {
+export function encodeNpy(
+  data: Uint8Array,
+  descr: string,
+  shape: number[],
+  options: { version?: 1 | 2 | 3; fortranOrder?: boolean } = {},
+): Uint8Array {
   const version = options.version ?? 1;
   const dict = `{'descr': '${descr}', 'fortran_order': ${options.fortranOrder ? "True" : "False"}, 'shape': ${shapeText(shape)}, }`;
   const prefix = version === 1 ? 10 : 12;

@@ -9,7 +9,13 @@ import { makeRng, parseError, writeZip } from "./test-helpers";
 
 describe("DatasetParseError", () => {
   it("formats format, problem, expected and found into the message and keeps the fields", () => {
-    const error = new DatasetParseError({ format: "IDX images file", problem: "wrong magic number", field: "magic", expected: "0x00000803", found: "0x00000801" });
+    const error = new DatasetParseError({
+      format: "IDX images file",
+      problem: "wrong magic number",
+      field: "magic",
+      expected: "0x00000803",
+      found: "0x00000801",
+    });
     expect(error.message).toBe("IDX images file: wrong magic number: expected 0x00000803, found 0x00000801");
     expect(error).toBeInstanceOf(Error);
     expect(error.name).toBe("DatasetParseError");
@@ -44,7 +50,9 @@ describe("limits", () => {
     expect(packLabels("F", 3, (i) => [1, 26, 3][i] as number, resolveLimits())).toEqual({ labels: Uint8Array.of(1, 26, 3), numClasses: 27 });
     const error = parseError(() => packLabels("F", 2, (i) => [3, 10][i] as number, limits));
     expect(error.message).toBe("F: label out of range: expected integer labels 0..9 (at most 10 classes), found 10 at index 1");
-    expect(parseError(() => packLabels("F", 1, () => 300, resolveLimits())).message).toContain("expected integer labels 0..255 (labels are stored as uint8), found 300");
+    expect(parseError(() => packLabels("F", 1, () => 300, resolveLimits())).message).toContain(
+      "expected integer labels 0..255 (labels are stored as uint8), found 300",
+    );
     expect(parseError(() => packLabels("F", 1, () => -1, resolveLimits())).found).toBe("-1 at index 0");
   });
 });
@@ -87,7 +95,19 @@ describe("Python literal parser", () => {
     expect(parse("(7)")).toEqual({ kind: "int", value: 7 }); // parentheses without a comma are not a tuple
   });
   it("rejects everything outside the subset with a position", () => {
-    for (const text of ["{'a': 1", "{'a' 1}", "{'a': __import__('os')}", "{'a': 1.5}", "{'a': 'x\\'y'}", "{1: 2}", "{'a': 1, 'a': 2}", "{'a': 1} x", "(1 2)", "", "{'a': 12345678901234567890}"]) {
+    for (const text of [
+      "{'a': 1",
+      "{'a' 1}",
+      "{'a': __import__('os')}",
+      "{'a': 1.5}",
+      "{'a': 'x\\'y'}",
+      "{1: 2}",
+      "{'a': 1, 'a': 2}",
+      "{'a': 1} x",
+      "(1 2)",
+      "",
+      "{'a': 12345678901234567890}",
+    ]) {
       const error = parseError(() => parse(text));
       expect(error.problem).toBe("malformed header");
       expect(error.expected).toMatch(/at offset \d+$/);

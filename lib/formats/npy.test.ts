@@ -50,7 +50,10 @@ describe("NPY round trips", () => {
   });
   it("labels of shape (N, 1), format versions 2.0 and 3.0", () => {
     expect(parseNpy({ images: grayNpy, labels: encodeNpy(labelValues, "|u1", [20, 1]) }).labels).toEqual(labelValues);
-    const v2 = parseNpy({ images: encodeNpy(gray.images, "|u1", [20, 6, 5], { version: 2 }), labels: encodeNpy(labelValues, "|u1", [20], { version: 3 }) });
+    const v2 = parseNpy({
+      images: encodeNpy(gray.images, "|u1", [20, 6, 5], { version: 2 }),
+      labels: encodeNpy(labelValues, "|u1", [20], { version: 3 }),
+    });
     expect(sameSet(v2, gray)).toEqual(expectedSame(gray));
   });
   it("reads a header exactly as NumPy 1.x writes it", () => {
@@ -71,7 +74,7 @@ describe("NPY rejections", () => {
   });
   it("non-integer and structured label dtypes, ambiguous byte order", () => {
     expect(parseError(() => parseNpy({ images: grayNpy, labels: encodeNpy(new Uint8Array(160), "<f8", [20]) })).message).toContain(
-      "unsupported labels dtype: expected an integer dtype (e.g. |u1, <i4, <i8), found \"<f8\"",
+      'unsupported labels dtype: expected an integer dtype (e.g. |u1, <i4, <i8), found "<f8"',
     );
     const structured = new TextEncoder().encode("{'descr': [('a', '<i4')], 'fortran_order': False, 'shape': (20,), }\n");
     const bytes = concatBytes(Uint8Array.of(0x93, 78, 85, 77, 80, 89, 1, 0, structured.length, 0), structured, new Uint8Array(80));
@@ -96,26 +99,42 @@ describe("NPY rejections", () => {
     );
     expect(parseError(() => parseNpy({ images: encodeNpy(gray.images, "|u1", [20, 30]) })).hint).toBe("flattened images; reshape to (N, H, W)");
     const oneHot = parseError(() => parseNpy({ images: grayNpy, labels: encodeNpy(new Uint8Array(140), "|u1", [20, 7]) }));
-    expect(oneHot.message).toBe("NPY labels file: unsupported label shape: expected (N,) or (N, 1), found (20, 7) (one-hot labels? save y.argmax(1))");
+    expect(oneHot.message).toBe(
+      "NPY labels file: unsupported label shape: expected (N,) or (N, 1), found (20, 7) (one-hot labels? save y.argmax(1))",
+    );
   });
   it("malformed headers: magic, version, keys, syntax, header length", () => {
     expect(parseError(() => parseNpy({ images: new TextEncoder().encode("PK\x03\x04 not npy") })).problem).toBe("not a .npy file");
     const v4 = grayNpy.slice();
     v4[6] = 4;
-    expect(parseError(() => parseNpy({ images: v4 })).message).toBe("NPY images file: unsupported format version: expected 1.0, 2.0 or 3.0, found 4.0");
+    expect(parseError(() => parseNpy({ images: v4 })).message).toBe(
+      "NPY images file: unsupported format version: expected 1.0, 2.0 or 3.0, found 4.0",
+    );
     const withHeader = (dict: string) => {
       const text = new TextEncoder().encode(dict + "\n");
       return concatBytes(Uint8Array.of(0x93, 78, 85, 77, 80, 89, 1, 0, text.length, 0), text, new Uint8Array(600));
     };
-    expect(parseError(() => parseNpy({ images: withHeader("{'descr': '|u1', 'shape': (20, 6, 5)}") })).expected).toBe("exactly the keys 'descr', 'fortran_order', 'shape'");
-    expect(parseError(() => parseNpy({ images: withHeader("{'descr': '|u1', 'fortran_order': False, 'shape': (20, 6, 5), 'x': 1}") })).problem).toBe("malformed header");
-    expect(parseError(() => parseNpy({ images: withHeader("{'descr': '|u1', 'fortran_order': False, 'shape': (20, 6, 5.0)}") })).problem).toBe("malformed header");
-    expect(parseError(() => parseNpy({ images: withHeader("{'descr': '|u1', 'fortran_order': 0, 'shape': (20, 6, 5)}") })).field).toBe("fortran_order");
+    expect(parseError(() => parseNpy({ images: withHeader("{'descr': '|u1', 'shape': (20, 6, 5)}") })).expected).toBe(
+      "exactly the keys 'descr', 'fortran_order', 'shape'",
+    );
+    expect(parseError(() => parseNpy({ images: withHeader("{'descr': '|u1', 'fortran_order': False, 'shape': (20, 6, 5), 'x': 1}") })).problem).toBe(
+      "malformed header",
+    );
+    expect(parseError(() => parseNpy({ images: withHeader("{'descr': '|u1', 'fortran_order': False, 'shape': (20, 6, 5.0)}") })).problem).toBe(
+      "malformed header",
+    );
+    expect(parseError(() => parseNpy({ images: withHeader("{'descr': '|u1', 'fortran_order': 0, 'shape': (20, 6, 5)}") })).field).toBe(
+      "fortran_order",
+    );
     expect(parseError(() => parseNpy({ images: withHeader("{'descr': '|u1', 'fortran_order': False, 'shape': [20, 6, 5]}") })).field).toBe("shape");
     expect(parseError(() => parseNpy({ images: withHeader("['descr', '|u1']") })).expected).toBe("a dict");
-    expect(parseError(() => parseNpy({ images: grayNpy.subarray(0, 40) })).message).toBe("NPY images file: truncated header: expected 128 bytes, found 40 bytes");
+    expect(parseError(() => parseNpy({ images: grayNpy.subarray(0, 40) })).message).toBe(
+      "NPY images file: truncated header: expected 128 bytes, found 40 bytes",
+    );
     const v2 = encodeNpy(gray.images, "|u1", [20, 6, 5], { version: 2 });
-    expect(parseError(() => parseNpy({ images: v2.subarray(0, 11) })).message).toBe("NPY images file: truncated header: expected 12 bytes, found 11 bytes");
+    expect(parseError(() => parseNpy({ images: v2.subarray(0, 11) })).message).toBe(
+      "NPY images file: truncated header: expected 12 bytes, found 11 bytes",
+    );
   });
   it("count mismatch between images and labels", () => {
     expect(parseError(() => parseNpy({ images: grayNpy, labels: encodeNpy(labelValues.subarray(0, 19), "|u1", [19]) })).message).toBe(
@@ -126,20 +145,31 @@ describe("NPY rejections", () => {
     const negative = labelBytes([...labelValues.subarray(0, 19), -3 & 0xffffffff], "<u4");
     new DataView(negative.buffer).setInt32(19 * 4, -3, true);
     expect(parseError(() => parseNpy({ images: grayNpy, labels: encodeNpy(negative, "<i4", [20]) })).found).toBe("-3 at index 19");
-    expect(parseError(() => parseNpy({ images: grayNpy, labels: encodeNpy(labelBytes([...labelValues.subarray(0, 19), 256], "<i8"), "<i8", [20]) })).message).toBe(
-      "NPY labels file: label out of range: expected integer labels 0..255 (labels are stored as uint8), found 256 at index 19",
+    expect(
+      parseError(() => parseNpy({ images: grayNpy, labels: encodeNpy(labelBytes([...labelValues.subarray(0, 19), 256], "<i8"), "<i8", [20]) }))
+        .message,
+    ).toBe("NPY labels file: label out of range: expected integer labels 0..255 (labels are stored as uint8), found 256 at index 19");
+    expect(parseError(() => parseNpy({ images: grayNpy, labels: labelsNpy }, { maxClasses: 3 })).expected).toBe(
+      "integer labels 0..2 (at most 3 classes)",
     );
-    expect(parseError(() => parseNpy({ images: grayNpy, labels: labelsNpy }, { maxClasses: 3 })).expected).toBe("integer labels 0..2 (at most 3 classes)");
   });
 });
 
 describe("NPY hostile headers fail fast", () => {
   it("shape (2^40, 28, 28) and huge images: over the limits, nothing allocated", () => {
     const start = performance.now();
-    expect(parseError(() => parseNpy({ images: encodeNpy(new Uint8Array(0), "|u1", [2 ** 40, 28, 28]) })).problem).toBe("image count is over the limit");
-    expect(parseError(() => parseNpy({ images: encodeNpy(new Uint8Array(0), "|u1", [1, 2 ** 20, 2 ** 20]) })).problem).toBe("image size is over the limit");
-    expect(parseError(() => parseNpy({ images: grayNpy, labels: encodeNpy(new Uint8Array(0), "<i8", [2 ** 50]) })).problem).toBe("image count is over the limit");
-    expect(parseError(() => parseNpy({ images: encodeNpy(new Uint8Array(0), "|u1", [500_000, 1000, 1000]) }, { maxImages: 10 ** 6 })).problem).toBe("truncated data");
+    expect(parseError(() => parseNpy({ images: encodeNpy(new Uint8Array(0), "|u1", [2 ** 40, 28, 28]) })).problem).toBe(
+      "image count is over the limit",
+    );
+    expect(parseError(() => parseNpy({ images: encodeNpy(new Uint8Array(0), "|u1", [1, 2 ** 20, 2 ** 20]) })).problem).toBe(
+      "image size is over the limit",
+    );
+    expect(parseError(() => parseNpy({ images: grayNpy, labels: encodeNpy(new Uint8Array(0), "<i8", [2 ** 50]) })).problem).toBe(
+      "image count is over the limit",
+    );
+    expect(parseError(() => parseNpy({ images: encodeNpy(new Uint8Array(0), "|u1", [500_000, 1000, 1000]) }, { maxImages: 10 ** 6 })).problem).toBe(
+      "truncated data",
+    );
     expect(performance.now() - start).toBeLessThan(100);
   });
   it("header length over the limit", () => {
@@ -156,8 +186,18 @@ describe("NPY fuzz", () => {
     const images = encodeNpy(gray.images.subarray(0, 4 * 30), "|u1", [4, 6, 5]);
     const labels = encodeNpy(labelBytes([1, 2, 3, 4], "<i8"), "<i8", [4]);
     const prefixes = [Uint8Array.of(0x93, 78, 85, 77, 80, 89, 1, 0), Uint8Array.of(0x93, 78, 85, 77, 80, 89, 3, 0, 60, 0, 0, 0)];
-    const forImages = fuzz({ seed: 301, seeds: [images, encodeNpy(rgb.images, "|u1", [9, 4, 4, 3], { version: 2 })], prefixes, parse: (bytes) => parseNpy({ images: bytes, labels }) });
-    const forLabels = fuzz({ seed: 302, seeds: [labels, encodeNpy(labelBytes([1, 2, 3, 4], ">i4"), ">i4", [4, 1])], prefixes, parse: (bytes) => parseNpy({ images, labels: bytes }) });
+    const forImages = fuzz({
+      seed: 301,
+      seeds: [images, encodeNpy(rgb.images, "|u1", [9, 4, 4, 3], { version: 2 })],
+      prefixes,
+      parse: (bytes) => parseNpy({ images: bytes, labels }),
+    });
+    const forLabels = fuzz({
+      seed: 302,
+      seeds: [labels, encodeNpy(labelBytes([1, 2, 3, 4], ">i4"), ">i4", [4, 1])],
+      prefixes,
+      parse: (bytes) => parseNpy({ images, labels: bytes }),
+    });
     expect(forImages.failures).toEqual([]);
     expect(forLabels.failures).toEqual([]);
     expect(forImages.parsed + forLabels.parsed).toBeGreaterThan(0);

@@ -19,9 +19,21 @@ function layout(zip: Uint8Array) {
 
 describe("ZIP reading", () => {
   it("reads stored and deflated entries and verifies them", () => {
-    const zip = readZip(writeZip([{ name: "a/b.bin", data: payload }, { name: "c.bin", data: payload, method: 8 }, { name: "empty", data: new Uint8Array(0), method: 8 }]), limits);
-    expect(zip.entries.map((e) => [e.name, e.method, e.uncompressedSize])).toEqual([["a/b.bin", 0, 3000], ["c.bin", 8, 3000], ["empty", 8, 0]]);
-    for (const entry of zip.entries) expect(Buffer.from(zip.read(entry)).equals(Buffer.from(entry.name === "empty" ? new Uint8Array(0) : payload))).toBe(true);
+    const zip = readZip(
+      writeZip([
+        { name: "a/b.bin", data: payload },
+        { name: "c.bin", data: payload, method: 8 },
+        { name: "empty", data: new Uint8Array(0), method: 8 },
+      ]),
+      limits,
+    );
+    expect(zip.entries.map((e) => [e.name, e.method, e.uncompressedSize])).toEqual([
+      ["a/b.bin", 0, 3000],
+      ["c.bin", 8, 3000],
+      ["empty", 8, 0],
+    ]);
+    for (const entry of zip.entries)
+      expect(Buffer.from(zip.read(entry)).equals(Buffer.from(entry.name === "empty" ? new Uint8Array(0) : payload))).toBe(true);
   });
   it("finds the end record behind an archive comment, and reads an empty archive", () => {
     const zip = readZip(writeZip([{ name: "x", data: payload }], { comment: "PK\x05\x06 a comment with a fake signature" }), limits);
@@ -31,7 +43,13 @@ describe("ZIP reading", () => {
   it("reads archives written by numpy (ZIP64 extras in local headers) and Info-ZIP", () => {
     expect(readZip(NUMPY_SAVEZ_COMPRESSED, limits).entries.map((e) => e.name)).toEqual(["x.npy", "y.npy"]);
     const info = readZip(INFOZIP_PNG_FOLDER, limits);
-    expect(info.entries.filter((e) => !e.isDirectory).map((e) => e.name)).toEqual(["set/.DS_Store", "set/dog/c.png", "set/__MACOSX/._x", "set/cat/a.png", "set/cat/b.png"]);
+    expect(info.entries.filter((e) => !e.isDirectory).map((e) => e.name)).toEqual([
+      "set/.DS_Store",
+      "set/dog/c.png",
+      "set/__MACOSX/._x",
+      "set/cat/a.png",
+      "set/cat/b.png",
+    ]);
     for (const entry of info.entries) info.read(entry);
   });
 });
@@ -55,7 +73,9 @@ describe("ZIP rejections", () => {
     expect(parseError(() => readZip(locator, limits)).problem).toBe("ZIP64 archives are not supported");
     const entry64 = zip.slice();
     new DataView(entry64.buffer).setUint32(view.getUint32(eocd + 16, true) + 24, 0xffffffff, true);
-    expect(parseError(() => readZip(entry64, limits)).message).toBe(`ZIP archive entry "x": ZIP64 entries are not supported: expected sizes under 4 GiB, found ZIP64 markers`);
+    expect(parseError(() => readZip(entry64, limits)).message).toBe(
+      `ZIP archive entry "x": ZIP64 entries are not supported: expected sizes under 4 GiB, found ZIP64 markers`,
+    );
   });
   it("unsupported method and encryption", () => {
     expect(parseError(() => readZip(writeZip([{ name: "x", data: payload, methodField: 12 }]), limits)).message).toBe(
@@ -68,19 +88,32 @@ describe("ZIP rejections", () => {
     const error = parseError(() => zip.read(zip.entries[0]!));
     expect(error.message).toMatch(/^ZIP archive entry "x": CRC-32 mismatch: expected 0x12345678, found 0x[0-9A-F]{8}$/);
   });
-  it.each(["../evil.png", "a/../../b.png", "/etc/passwd", "a\\..\\b.png", "C:/x.png", "a//b.png", "./a.png", "a/\0.png"])("unsafe name %j", (name) => {
-    const error = parseError(() => readZip(writeZip([{ name, data: payload }]), limits));
-    expect(error.problem).toBe("unsafe entry name");
-    expect(error.found).toBe(JSON.stringify(name));
-  });
+  it.each(["../evil.png", "a/../../b.png", "/etc/passwd", "a\\..\\b.png", "C:/x.png", "a//b.png", "./a.png", "a/\0.png"])(
+    "unsafe name %j",
+    (name) => {
+      const error = parseError(() => readZip(writeZip([{ name, data: payload }]), limits));
+      expect(error.problem).toBe("unsafe entry name");
+      expect(error.found).toBe(JSON.stringify(name));
+    },
+  );
   it("duplicate names", () => {
-    expect(parseError(() => readZip(writeZip([{ name: "x", data: payload }, { name: "x", data: payload }]), limits)).message).toBe(
-      `ZIP archive: duplicate entry name: expected unique names, found "x"`,
-    );
+    expect(
+      parseError(() =>
+        readZip(
+          writeZip([
+            { name: "x", data: payload },
+            { name: "x", data: payload },
+          ]),
+          limits,
+        ),
+      ).message,
+    ).toBe(`ZIP archive: duplicate entry name: expected unique names, found "x"`);
   });
   it("too many entries, checked from the end record before reading entries", () => {
     const zip = writeZip([1, 2, 3].map((i) => ({ name: `f${i}`, data: payload.subarray(0, 10) })));
-    expect(parseError(() => readZip(zip, resolveLimits({ maxZipEntries: 2 }))).message).toBe("ZIP archive: too many entries: expected at most 2, found 3");
+    expect(parseError(() => readZip(zip, resolveLimits({ maxZipEntries: 2 }))).message).toBe(
+      "ZIP archive: too many entries: expected at most 2, found 3",
+    );
     const claims = zip.slice();
     new DataView(claims.buffer).setUint16(claims.length - 12, 60000, true);
     new DataView(claims.buffer).setUint16(claims.length - 14, 60000, true);
@@ -92,7 +125,9 @@ describe("ZIP rejections", () => {
     expect(parseError(() => readZip(huge, limits)).message).toBe(
       "ZIP archive: declared uncompressed size is over the limit: expected at most 1,073,741,824 bytes, found 4,294,967,280 bytes",
     );
-    const many = writeZip(Array.from({ length: 40 }, (_, i) => ({ name: `f${i}`, data: payload.subarray(0, 1), method: 8 as const, declaredSize: 40_000_000 })));
+    const many = writeZip(
+      Array.from({ length: 40 }, (_, i) => ({ name: `f${i}`, data: payload.subarray(0, 1), method: 8 as const, declaredSize: 40_000_000 })),
+    );
     expect(parseError(() => readZip(many, limits)).problem).toBe("declared uncompressed size is over the limit");
     expect(performance.now() - start).toBeLessThan(200);
   });
@@ -108,7 +143,9 @@ describe("ZIP rejections", () => {
   });
   it("size mismatch when the data is shorter than declared", () => {
     const short = readZip(writeZip([{ name: "x", data: payload, method: 8, declaredSize: 3001 }]), limits);
-    expect(parseError(() => short.read(short.entries[0]!)).message).toBe(`ZIP archive entry "x": size mismatch: expected 3,001 bytes, found 3,000 bytes`);
+    expect(parseError(() => short.read(short.entries[0]!)).message).toBe(
+      `ZIP archive entry "x": size mismatch: expected 3,001 bytes, found 3,000 bytes`,
+    );
   });
   it("truncated entry data, local header mismatch, multi-volume", () => {
     const zip = writeZip([{ name: "x", data: payload }]);
@@ -140,7 +177,9 @@ describe("ZIP rejections", () => {
     endView.setUint32(12, cdSize + innerCentral.length, true);
     expect(view.getUint32(eocd + 16, true)).toBe(cdOffset);
     const crafted = concatBytes(outer.subarray(0, eocd), innerCentral, end);
-    expect(parseError(() => readZip(crafted, limits)).message).toBe(`ZIP archive: overlapping entries: expected each entry's data in its own byte range, found "b" overlaps "a"`);
+    expect(parseError(() => readZip(crafted, limits)).message).toBe(
+      `ZIP archive: overlapping entries: expected each entry's data in its own byte range, found "b" overlaps "a"`,
+    );
   });
   it("invalid UTF-8 in a name flagged as UTF-8", () => {
     const zip = writeZip([{ name: "x", data: payload }]);

@@ -5,7 +5,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type Iss
 import { generatorSampleCount } from "@/lib/generator/key";
 import { storedConfig } from "@/lib/sweep/stored-config";
 import type { SweepConfig } from "@/lib/sweep/schema";
-import { findDataset } from "./datasets";
+import { findDataset } from "./records";
 
 /**
  * The generated set of a sweep whose generator is trained in the browser.

@@ -44,7 +44,9 @@ describe("IDX rejections", () => {
       "IDX images file: wrong magic number: expected 0x00000803, found 0x00000801 (this looks like a labels file; were images and labels swapped?)",
     );
     expect(error.field).toBe("magic");
-    expect(parseError(() => parseIdx({ images, labels: images })).message).toContain("IDX labels file: wrong magic number: expected 0x00000801, found 0x00000803");
+    expect(parseError(() => parseIdx({ images, labels: images })).message).toContain(
+      "IDX labels file: wrong magic number: expected 0x00000801, found 0x00000803",
+    );
   });
   it("wrong magic: not an IDX file at all", () => {
     const error = parseError(() => parseIdx({ images: new TextEncoder().encode("hello world, not idx") }));
@@ -76,7 +78,9 @@ describe("IDX rejections", () => {
   });
   it("label over the configured class maximum", () => {
     const error = parseError(() => parseIdx({ images, labels }, { maxClasses: 5 }));
-    expect(error.message).toMatch(/^IDX labels file: label out of range: expected integer labels 0\.\.4 \(at most 5 classes\), found \d+ at index 5$/);
+    expect(error.message).toMatch(
+      /^IDX labels file: label out of range: expected integer labels 0\.\.4 \(at most 5 classes\), found \d+ at index 5$/,
+    );
   });
   it("zero images", () => {
     expect(parseError(() => parseIdx({ images: withHeaderWord(images.subarray(0, 16), 4, 0) })).message).toBe(

@@ -56,7 +56,9 @@ describe("CIFAR rejections", () => {
   });
   it("empty file and no files", () => {
     expect(parseError(() => parseCifar([new Uint8Array(0)], { variant: "cifar100" })).expected).toContain("non-zero multiple of 3074 bytes");
-    expect(parseError(() => parseCifar([], { variant: "cifar10" })).message).toBe("CIFAR-10 binary: no batch files: expected at least one file, found none");
+    expect(parseError(() => parseCifar([], { variant: "cifar10" })).message).toBe(
+      "CIFAR-10 binary: no batch files: expected at least one file, found none",
+    );
   });
   it("label out of range (>= 10 for CIFAR-10, >= 100 fine, >= 20 coarse)", () => {
     const file = encodeCifar(set10, "cifar10");
@@ -74,7 +76,9 @@ describe("CIFAR rejections", () => {
     expect(parseError(() => parseCifar([hundred], { variant: "cifar100", label: "coarse" })).expected).toBe("labels 0..19");
   });
   it("coarse labels asked of CIFAR-10", () => {
-    expect(parseError(() => parseCifar([encodeCifar(set10, "cifar10")], { variant: "cifar10", label: "coarse" })).problem).toBe("unsupported label option");
+    expect(parseError(() => parseCifar([encodeCifar(set10, "cifar10")], { variant: "cifar10", label: "coarse" })).problem).toBe(
+      "unsupported label option",
+    );
   });
   it("limits: image count and input size", () => {
     const file = encodeCifar(set10, "cifar10");
@@ -89,7 +93,10 @@ describe("CIFAR fuzz", () => {
   it("random and mutated batches parse or throw DatasetParseError", () => {
     const small10 = encodeCifar(syntheticSet(2, 32, 32, 3, 10, 9), "cifar10");
     const small100 = encodeCifar(syntheticSet(2, 32, 32, 3, 100, 9), "cifar100");
-    for (const [variant, seedFile] of [["cifar10", small10], ["cifar100", small100]] as const) {
+    for (const [variant, seedFile] of [
+      ["cifar10", small10],
+      ["cifar100", small100],
+    ] as const) {
       const report = fuzz({
         seed: variant === "cifar10" ? 201 : 202,
         seeds: [seedFile],
@@ -109,7 +116,11 @@ describe("CIFAR fuzz", () => {
           parseCifar([records], { variant });
           parsed++;
         } catch (error) {
-          expect(parseError(() => { throw error; }).problem).toMatch(/label out of range$/);
+          expect(
+            parseError(() => {
+              throw error;
+            }).problem,
+          ).toMatch(/label out of range$/);
         }
       }
       expect(parsed).toBeGreaterThan(0);

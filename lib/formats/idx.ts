@@ -63,9 +63,20 @@ function readHeader(data: Uint8Array, format: string, rank: number): { dims: num
   }
   if (foundRank !== rank) {
     // The usual cause is the two files swapped, so say so.
-    const swapped = rank === 3 && foundRank === 1 ? "this looks like a labels file; were images and labels swapped?"
-      : rank === 1 && foundRank === 3 ? "this looks like an images file; were images and labels swapped?" : undefined;
-    fail({ format, problem: "wrong magic number", field: "magic", expected: hex(expectedMagic), found: hex(magic), ...(swapped ? { hint: swapped } : {}) });
+    const swapped =
+      rank === 3 && foundRank === 1
+        ? "this looks like a labels file; were images and labels swapped?"
+        : rank === 1 && foundRank === 3
+          ? "this looks like an images file; were images and labels swapped?"
+          : undefined;
+    fail({
+      format,
+      problem: "wrong magic number",
+      field: "magic",
+      expected: hex(expectedMagic),
+      found: hex(magic),
+      ...(swapped ? { hint: swapped } : {}),
+    });
   }
   const dataOffset = 4 + 4 * rank;
   if (data.length < dataOffset) {

@@ -12,7 +12,8 @@ const rgb = (seed: number, w = 4, h = 3) => {
   const samples = makeRng(seed).bytes(w * h * 3);
   return { samples, png: encodePng({ width: w, height: h, colorType: 2, samples, filters: [4, 2] }) };
 };
-const zipOf = (files: Record<string, Uint8Array>, method: 0 | 8 = 8) => writeZip(Object.entries(files).map(([name, data]): ZipSpec => ({ name, data, method })));
+const zipOf = (files: Record<string, Uint8Array>, method: 0 | 8 = 8) =>
+  writeZip(Object.entries(files).map(([name, data]): ZipSpec => ({ name, data, method })));
 
 describe("PNG folder round trips", () => {
   it("ImageFolder: classes sorted by code point, images in path order", () => {
@@ -68,17 +69,26 @@ describe("PNG folder rejections", () => {
   });
   it("too many files, checked before decoding any", () => {
     const files = Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`${i}.png`, new Uint8Array(10)]));
-    expect(parseError(() => parsePngFolder(zipOf(files), { maxImages: 5 })).message).toBe("PNG folder archive: image count is over the limit: expected at most 5 images, found 6");
-    expect(parseError(() => parsePngFolder(zipOf(Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`${i}.png`, new Uint8Array(1)]))), { maxZipEntries: 5 })).problem).toBe("too many entries");
+    expect(parseError(() => parsePngFolder(zipOf(files), { maxImages: 5 })).message).toBe(
+      "PNG folder archive: image count is over the limit: expected at most 5 images, found 6",
+    );
+    expect(
+      parseError(() =>
+        parsePngFolder(zipOf(Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`${i}.png`, new Uint8Array(1)]))), { maxZipEntries: 5 }),
+      ).problem,
+    ).toBe("too many entries");
   });
   it("too many classes", () => {
     const files = Object.fromEntries(Array.from({ length: 4 }, (_, i) => [`c${i}/1.png`, gray(1).png]));
-    expect(parseError(() => parsePngFolder(zipOf(files), { maxClasses: 3 })).message).toBe("PNG folder archive: too many classes: expected at most 3 class folders, found 4");
+    expect(parseError(() => parsePngFolder(zipOf(files), { maxClasses: 3 })).message).toBe(
+      "PNG folder archive: too many classes: expected at most 3 class folders, found 4",
+    );
   });
   it("no images (only skipped files)", () => {
-    expect(parseError(() => parsePngFolder(zipOf({ ".DS_Store": Uint8Array.of(1), "__MACOSX/._a.png": Uint8Array.of(1), "dir/": new Uint8Array(0) }))).message).toBe(
-      "PNG folder archive: no images: expected at least 1 image, found 0",
-    );
+    expect(
+      parseError(() => parsePngFolder(zipOf({ ".DS_Store": Uint8Array.of(1), "__MACOSX/._a.png": Uint8Array.of(1), "dir/": new Uint8Array(0) })))
+        .message,
+    ).toBe("PNG folder archive: no images: expected at least 1 image, found 0");
   });
   it("a broken PNG is reported with its path", () => {
     const broken = gray(1).png.slice(0, 40);

@@ -41,7 +41,13 @@ export function parseCifar(files: Uint8Array[], options: CifarOptions, limitOver
   const format = `${spec.name} binary`;
   const labelKind = options.label ?? "fine";
   if (variant === "cifar10" && labelKind === "coarse") {
-    fail({ format, problem: "unsupported label option", field: "label", expected: '"fine" (coarse labels exist only in CIFAR-100)', found: '"coarse"' });
+    fail({
+      format,
+      problem: "unsupported label option",
+      field: "label",
+      expected: '"fine" (coarse labels exist only in CIFAR-100)',
+      found: '"coarse"',
+    });
   }
   if (files.length === 0) {
     fail({ format, problem: "no batch files", expected: "at least one file", found: "none" });

@@ -42,7 +42,14 @@ export function parseNpz(bytes: Uint8Array, options: NpzOptions = {}, limitOverr
   if (imageKey === undefined) {
     const pair = NPZ_KEY_PAIRS.find(([x]) => arrays.has(x));
     if (!pair) {
-      fail({ format: FORMAT, problem: "no image array", field: "keys", expected: `one of ${NPZ_KEY_PAIRS.map(([x]) => quote(x)).join(", ")}`, found: keyList, hint: "pass imageKey to choose another array" });
+      fail({
+        format: FORMAT,
+        problem: "no image array",
+        field: "keys",
+        expected: `one of ${NPZ_KEY_PAIRS.map(([x]) => quote(x)).join(", ")}`,
+        found: keyList,
+        hint: "pass imageKey to choose another array",
+      });
     }
     imageKey = pair[0];
     if (labelKey === undefined) labelKey = arrays.has(pair[1]) ? pair[1] : null;
@@ -54,7 +61,8 @@ export function parseNpz(bytes: Uint8Array, options: NpzOptions = {}, limitOverr
   const imageEntry = arrays.get(imageKey);
   if (!imageEntry) fail({ format: FORMAT, problem: "image array not found", field: "keys", expected: quote(imageKey), found: keyList });
   const labelEntry = labelKey === null ? undefined : arrays.get(labelKey);
-  if (labelKey !== null && !labelEntry) fail({ format: FORMAT, problem: "label array not found", field: "keys", expected: quote(labelKey), found: keyList });
+  if (labelKey !== null && !labelEntry)
+    fail({ format: FORMAT, problem: "label array not found", field: "keys", expected: quote(labelKey), found: keyList });
 
   const imageFormat = `${FORMAT} array ${quote(imageKey)}`;
   const pixels = npyImages(readNpy(zip.read(imageEntry), "images", imageFormat), imageFormat, limits);

@@ -1,5 +1,5 @@
 /**
- * Test-only helpers for lib/data: a seeded RNG, synthetic image sets, a
+ * Test-only helpers for lib/formats: a seeded RNG, synthetic image sets, a
  * small PNG encoder (all five filter types) and a ZIP writer (the fuzz
  * harness is in test-fuzz.ts). Writers use node:zlib's own crc32 so they
  * check crc32.ts rather than share its bugs.

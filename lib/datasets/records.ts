@@ -184,7 +184,7 @@ export async function sweepDatasets(db: Db, config: SweepConfig): Promise<{ real
 /**
  * Stores a browser-made generated set as a content-addressed dataset row and
  * binds it to nothing: a sweep uses it only once its owner or one of its
- * leased workers binds it (lib/repo/generated.ts). The same bytes stored
+ * leased workers binds it (lib/datasets/generated.ts). The same bytes stored
  * again return the existing row.
  */
 export async function storeGeneratedSet(
