@@ -26,7 +26,7 @@ import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { describeMachine, ensureBuilt, list, processCpuSeconds, readOptions, startServer } from "./bench/app.mjs";
-import { keepAlivePoster, leaseSweepConfig, roll, scratchPostgres } from "./bench/lease-load.mjs";
+import { keepAlivePoster, leaseSweepConfig, roll, scratchPostgres, syntheticResult } from "./bench/lease-load.mjs";
 import { summariseProfiles } from "./bench/profile.mjs";
 
 const options = readOptions(process.argv.slice(2), {
@@ -108,18 +108,7 @@ async function run(database) {
       return { status: response.status, body: parsed };
     }
 
-    const result = (accuracy) => ({
-      linearProbeAccuracy: accuracy,
-      knnAccuracy: accuracy,
-      finalLoss: 1,
-      lossCurve: [
-        [0, 2],
-        [1, 1],
-      ],
-      durationMs: 10,
-      imagesPerSecond: 100,
-      environment: { backend: "bench" },
-    });
+    const result = (accuracy) => syntheticResult(accuracy, "bench");
 
     const think = () => (THINK_MS > 0 ? new Promise((resolve) => setTimeout(resolve, THINK_MS * (0.5 + Math.random()))) : null);
 

@@ -17,7 +17,7 @@ import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { describeMachine, ensureBuilt, list, readOptions, startServer } from "./bench/app.mjs";
-import { keepAlivePoster, leaseSweepConfig, roll, scratchPostgres } from "./bench/lease-load.mjs";
+import { keepAlivePoster, leaseSweepConfig, roll, scratchPostgres, syntheticResult } from "./bench/lease-load.mjs";
 
 const options = readOptions(process.argv.slice(2), {
   workers: { env: "CRASH_WORKERS", fallback: "200" },
@@ -83,18 +83,7 @@ async function run(database) {
   const created = await call("/api/sweeps", { config: leaseSweepConfig("crash:lease", TRIALS) });
   if (created.status !== 201) throw new Error(`create failed: ${created.status} ${JSON.stringify(created.body)}`);
   const { sweep, ownerSecret } = created.body;
-  const result = (accuracy) => ({
-    linearProbeAccuracy: accuracy,
-    knnAccuracy: accuracy,
-    finalLoss: 1,
-    lossCurve: [
-      [0, 2],
-      [1, 1],
-    ],
-    durationMs: 10,
-    imagesPerSecond: 100,
-    environment: { backend: "crash" },
-  });
+  const result = (accuracy) => syntheticResult(accuracy, "crash");
 
   const accepted = new Map(); // trialId -> the accuracy a client saw accepted
   let acceptedBeforeKill = null;

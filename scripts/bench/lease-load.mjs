@@ -18,6 +18,22 @@ export function leaseSweepConfig(name, count) {
   };
 }
 
+/** A small, valid trial result with the given accuracy, as a worker would send it. */
+export function syntheticResult(accuracy, backend) {
+  return {
+    linearProbeAccuracy: accuracy,
+    knnAccuracy: accuracy,
+    finalLoss: 1,
+    lossCurve: [
+      [0, 2],
+      [1, 1],
+    ],
+    durationMs: 10,
+    imagesPerSecond: 100,
+    environment: { backend },
+  };
+}
+
 /** Deterministic per (trial, attempt) choice in [0, 1). */
 export function roll(trialId, attempt, salt) {
   return createHash("sha256").update(`${trialId}:${attempt}:${salt}`).digest().readUInt32BE(0) / 2 ** 32;
