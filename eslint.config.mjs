@@ -47,7 +47,11 @@ export default tseslint.config(
     // The two classic rules; the React Compiler rules of the plugin's newer presets are not adopted (yet).
     rules: { "react-hooks/rules-of-hooks": "error", "react-hooks/exhaustive-deps": "error" },
   },
-  { files: ["lib/sweep/**", "lib/analysis/**", "lib/quality/**", "lib/generator/**"], ignores: ["**/*.test.ts"], rules: restrict(storage) },
+  {
+    files: ["lib/sweep/**", "lib/analysis/**", "lib/interchange/**", "lib/view/**", "lib/quality/**", "lib/generator/**"],
+    ignores: ["**/*.test.ts"],
+    rules: restrict(storage),
+  },
   {
     // The shapes pages, workers and analysis share: DB-free, so only types, and only the queue's plain ones.
     files: ["lib/contracts/**"],

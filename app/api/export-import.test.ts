@@ -6,7 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { parseResultsCsv, TRIAL_CSV_COLUMNS } from "@/lib/analysis";
+import { parseResultsCsv, TRIAL_CSV_COLUMNS } from "@/lib/interchange";
 import { exportResponse } from "@/lib/api/export-response";
 import { getDb, type Db } from "@/lib/db/client";
 import { sweepCsvChunks, sweepJson, sweepJsonChunks } from "@/lib/repo/export";

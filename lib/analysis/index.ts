@@ -63,26 +63,3 @@ export {
   type ComparisonRowId,
   type MissingComparisonRow,
 } from "./comparison";
-export {
-  TRIAL_CSV_COLUMNS,
-  csvField,
-  csvLine,
-  trialsToCsv,
-  trialCsvHeader,
-  trialCsvRows,
-  type CsvValue,
-  type TrialCsvColumn,
-  type TrialCsvExtra,
-} from "./export";
-export { parseCsvRecords, parseResultsCsv, type CsvError, type CsvParseResult, type CsvRecord, type CsvRecordsResult } from "./csv-parse";
-export {
-  axisValuesEqual,
-  matchImportedResults,
-  type DuplicateImport,
-  type ExternalResultRow,
-  type ImportMatchReport,
-  type MatchedImport,
-  type UnmatchedCode,
-  type UnmatchedImport,
-} from "./import-match";
-export { resultRowsFromRecords, type ImportRowError, type ImportRowsResult } from "./import-rows";

@@ -2,7 +2,7 @@ import "server-only";
 import { z } from "zod";
 import type { Db } from "@/lib/db/client";
 import { NotFoundError } from "@/lib/errors";
-import { trialCsvHeader, trialCsvRows } from "@/lib/analysis";
+import { trialCsvHeader, trialCsvRows } from "@/lib/interchange";
 import type { StatusCounts } from "@/lib/queue/status";
 import type { SweepConfig } from "@/lib/sweep/schema";
 import { listTrials, toTrialView } from "./sweeps";

@@ -1,6 +1,6 @@
 import "server-only";
 import { z } from "zod";
-import { type ExternalResultRow, matchImportedResults, parseResultsCsv, resultRowsFromRecords } from "@/lib/analysis";
+import { type ExternalResultRow, matchImportedResults, parseResultsCsv, resultRowsFromRecords } from "@/lib/interchange";
 import type { Db } from "@/lib/db/client";
 import { AppError, ConflictError, type IssueDetail, ValidationError } from "@/lib/errors";
 import { resultHash } from "@/lib/queue/lease";

@@ -2,7 +2,7 @@
 import type { CellSummary } from "@/lib/analysis/aggregate";
 import { formatAxisValue } from "@/lib/analysis/knobs";
 import { AGGREGATION_LABELS, AGGREGATIONS, METRIC_KEYS, METRICS, type Aggregation, type MetricKey } from "@/lib/analysis/metrics";
-import type { ColorScale, ViewState } from "@/lib/analysis/view-state";
+import type { ColorScale, ViewState } from "@/lib/view/view-state";
 import { formatMixRatio } from "@/lib/sweep/grid";
 
 interface Props {

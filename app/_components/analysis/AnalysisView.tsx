@@ -9,7 +9,7 @@ import { bestMixByQuality, describeQualityShift, trialDegradations, trialsAtDegr
 import { METRICS } from "@/lib/analysis/metrics";
 import { chooseGeneratedSize, optimumByMixRatio } from "@/lib/analysis/optimum";
 import { describeOptimumShift } from "@/lib/analysis/shift-sentence";
-import { type ViewState, viewStateToQuery } from "@/lib/analysis/view-state";
+import { type ViewState, viewStateToQuery } from "@/lib/view/view-state";
 import type { TrialView } from "@/lib/contracts/views";
 import { AUG_KNOB_INFO, type SweepConfig } from "@/lib/sweep/schema";
 import { AnalysisControls } from "./AnalysisControls";

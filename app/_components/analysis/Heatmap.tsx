@@ -1,9 +1,9 @@
 "use client";
 import type { CellDifference, CellSummary } from "@/lib/analysis/aggregate";
-import { divergingColor, divergingGradient, sequentialColor, sequentialGradient } from "@/lib/analysis/color-scale";
+import { divergingColor, divergingGradient, sequentialColor, sequentialGradient } from "@/lib/view/color-scale";
 import { formatAxisValue } from "@/lib/analysis/knobs";
 import { AGGREGATION_LABELS, METRICS, type Aggregation, type MetricKey } from "@/lib/analysis/metrics";
-import type { ColorScale } from "@/lib/analysis/view-state";
+import type { ColorScale } from "@/lib/view/view-state";
 import { formatMixRatio } from "@/lib/sweep/grid";
 import type { MixRatio } from "@/lib/sweep/schema";
 import { ScrollRegion } from "../ScrollRegion";

@@ -12,7 +12,7 @@ import { TrialTable } from "./TrialTable";
 import { AnalysisView } from "../analysis/AnalysisView";
 import { ExportLinks } from "./ExportLinks";
 import { ImportPanel } from "./ImportPanel";
-import type { ViewState } from "@/lib/analysis/view-state";
+import type { ViewState } from "@/lib/view/view-state";
 import { usePolling } from "./usePolling";
 
 export interface TrialsPayload {

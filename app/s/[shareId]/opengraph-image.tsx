@@ -1,6 +1,6 @@
 import { ImageResponse } from "next/og";
 import { aggregateCells, collectAxes } from "@/lib/analysis/aggregate";
-import { sequentialColor } from "@/lib/analysis/color-scale";
+import { sequentialColor } from "@/lib/view/color-scale";
 import { formatAxisValue } from "@/lib/analysis/knobs";
 import { chooseGeneratedSize } from "@/lib/analysis/optimum";
 import { getDb } from "@/lib/db/client";

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { getDb } from "@/lib/db/client";
 import { requestOrigin } from "@/lib/api/origin";
-import { parseViewState } from "@/lib/analysis/view-state";
+import { parseViewState } from "@/lib/view/view-state";
 import { loadSweepPage } from "@/lib/repo/sweep-page";
 import { publicSweep } from "@/lib/api/links";
 import { ShareBox } from "@/app/_components/sweep/ShareBox";

@@ -4,7 +4,7 @@ import { notFound } from "next/navigation";
 import { requestOrigin } from "@/lib/api/origin";
 import { ownerCookieName } from "@/lib/api/request";
 import { getDb } from "@/lib/db/client";
-import { parseViewState } from "@/lib/analysis/view-state";
+import { parseViewState } from "@/lib/view/view-state";
 import { loadSweepPage } from "@/lib/repo/sweep-page";
 import { RunPanel } from "@/app/_components/run/RunPanel";
 import { ShareBox } from "@/app/_components/sweep/ShareBox";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { TRIAL_CSV_COLUMNS, csvField, trialsToCsv } from "./export";
+import { TRIAL_CSV_COLUMNS, csvField, trialsToCsv } from "./csv-export";
 import { parseResultsCsv } from "./csv-parse";
-import { makeTrial } from "./trial-fixture";
+import { makeTrial } from "@/lib/analysis/trial-fixture";
 
 const AWKWARD = [
   "plain",

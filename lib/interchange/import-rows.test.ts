@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { parseResultsCsv } from "./csv-parse";
-import { trialsToCsv } from "./export";
+import { trialsToCsv } from "./csv-export";
 import { matchImportedResults } from "./import-match";
 import { resultRowsFromRecords } from "./import-rows";
-import { makeTrial } from "./trial-fixture";
+import { makeTrial } from "@/lib/analysis/trial-fixture";
 
 function rowsFrom(text: string) {
   const parsed = parseResultsCsv(text);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { axisValuesEqual, matchImportedResults, type ExternalResultRow } from "./import-match";
-import { makeTrial } from "./trial-fixture";
+import { makeTrial } from "@/lib/analysis/trial-fixture";
 
 const trials = [
   makeTrial({ augValue: 0.1, mixRatio: "none", seed: 0, status: "queued" }),

@@ -1,6 +1,6 @@
 import "@/lib/zod-config";
 import { z } from "zod";
-import { AGGREGATIONS, METRIC_KEYS, type Aggregation, type MetricKey } from "./metrics";
+import { AGGREGATIONS, METRIC_KEYS, type Aggregation, type MetricKey } from "@/lib/analysis/metrics";
 
 /**
  * What a reader is looking at, kept in the URL query so that a link shows

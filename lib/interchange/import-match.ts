@@ -1,8 +1,8 @@
 import type { TrialView } from "@/lib/contracts/views";
 import { formatMixRatio } from "@/lib/sweep/grid";
 import type { MixRatio } from "@/lib/sweep/schema";
-import { trialDegradations } from "./generator-quality";
-import { formatAxisValue } from "./knobs";
+import { trialDegradations } from "@/lib/analysis/generator-quality";
+import { formatAxisValue } from "@/lib/analysis/knobs";
 
 /** A result computed outside the app (e.g. the official PyTorch code) for one trial of a sweep. */
 export interface ExternalResultRow {
