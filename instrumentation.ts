@@ -27,6 +27,7 @@ export async function register(): Promise<void> {
     const { removeUnreferenced } = await import("./lib/datasets/cleanup");
     const clean = async () => {
       const removed = await removeUnreferenced(await getDb());
+      if (!removed.blobDirOwned) console.log("[inflation-lab] the blob directory belongs to another database: stray blob files there are left alone");
       if (removed.rows + removed.blobs + removed.temporaryFiles > 0) {
         console.log(
           `[inflation-lab] removed unreferenced data: ${removed.rows} generated set(s), ${removed.blobs} blob(s), ${removed.temporaryFiles} temporary file(s), ${removed.bytes} bytes`,

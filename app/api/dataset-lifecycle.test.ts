@@ -133,6 +133,8 @@ describe.each(testDatabaseKinds())("stored data on %s", (kind) => {
 
   it("removes blobs without a row, old temporary files and generated sets no sweep uses, never young files or used data", async () => {
     const db = await getDb();
+    // The first database to clean a blob directory becomes its owner.
+    expect(await removeUnreferenced(db)).toMatchObject({ blobDirOwned: true, blobs: 0 });
     const kept = await uploadGenerated(4);
     const keptSha: string = kept.body.dataset.sha256;
     const orphanSha = "ab".repeat(32);
@@ -158,8 +160,16 @@ describe.each(testDatabaseKinds())("stored data on %s", (kind) => {
     const keptFile = blobFiles(blobDir).find((name) => name.includes(keptSha))!;
     fs.utimesSync(path.join(blobDir, keptFile), old, old);
 
+    // Another database sharing the directory (a second server, a benchmark) must not take our blobs for strays.
+    const stranger = await removeUnreferenced(db, { database: "sqlite:/somewhere/else.db" });
+    expect(stranger).toMatchObject({ blobDirOwned: false, blobs: 0, temporaryFiles: 0 });
+    expect(blobFiles(blobDir).join("\n")).toContain(`${orphanSha}.bin`);
+    expect(await db.dataset.findUnique({ where: { sha256: unbound.sha256 } })).toBeNull(); // its own rows it still cleans
+    await storeGeneratedSet(db, { generatorKey: null, set: syntheticSet(12, 8, 8, 1, 0, 5), name: "lost race", note: "test", deletable: false });
+    await db.dataset.update({ where: { sha256: unbound.sha256 }, data: { createdAt: old } });
+
     const report = await removeUnreferenced(db);
-    expect(report).toMatchObject({ rows: 1, blobs: 1, temporaryFiles: 1 });
+    expect(report).toMatchObject({ blobDirOwned: true, rows: 1, blobs: 1, temporaryFiles: 1 });
     const names = blobFiles(blobDir).join("\n");
     expect(names).not.toContain(`${orphanSha}.bin`);
     expect(names).toContain(`${youngSha}.bin`); // too young: may be an upload whose row is on its way

@@ -1,7 +1,8 @@
 import "server-only";
-import { readdir, rm, stat } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Db } from "@/lib/db/client";
+import { resolveDatabaseTarget } from "@/lib/db/target";
 import { sweepsUsing } from "@/lib/datasets/records";
 import { blobDir, removeBlob, SHA256_HEX_RE } from "./store";
 
@@ -15,7 +16,10 @@ import { blobDir, removeBlob, SHA256_HEX_RE } from "./store";
  *   its row, or a delete between removing the row and the file;
  * - temporary files of writes that never finished.
  * Only things older than `minAgeMs` go, so an upload in flight (blob
- * written, row not yet) is never touched.
+ * written, row not yet) is never touched. Blob files are judged only by the
+ * database the blob directory belongs to (the first one to clean it, named
+ * in its `.database` file): two servers on different databases that share
+ * a directory must not take each other's blobs for strays.
  */
 export interface CleanupReport {
   rows: number;
@@ -38,7 +42,22 @@ async function blobFiles(): Promise<{ file: string; name: string }[]> {
   return files;
 }
 
-export async function removeUnreferenced(db: Db, options: { minAgeMs?: number; now?: number } = {}): Promise<CleanupReport> {
+const OWNER_FILE = ".database";
+
+/** Whether this database owns the blob directory; the first database to ask becomes its owner. */
+async function ownsBlobDir(database: string): Promise<boolean> {
+  const file = path.join(blobDir(), OWNER_FILE);
+  const owner = await readFile(file, "utf8").catch(() => null);
+  if (owner !== null) return owner.trim() === database;
+  await mkdir(blobDir(), { recursive: true });
+  await writeFile(file, `${database}\n`, { flag: "wx" }).catch(() => undefined); // another server may have claimed it just now
+  return (await readFile(file, "utf8")).trim() === database;
+}
+
+export async function removeUnreferenced(
+  db: Db,
+  options: { minAgeMs?: number; now?: number; database?: string } = {},
+): Promise<CleanupReport & { blobDirOwned: boolean }> {
   const cutoff = (options.now ?? Date.now()) - (options.minAgeMs ?? CLEANUP_MIN_AGE_MS);
   const report: CleanupReport = { rows: 0, blobs: 0, temporaryFiles: 0, bytes: 0 };
 
@@ -55,6 +74,8 @@ export async function removeUnreferenced(db: Db, options: { minAgeMs?: number; n
     report.bytes += row.sizeBytes;
   }
 
+  const blobDirOwned = await ownsBlobDir(options.database ?? databaseIdentity());
+  if (!blobDirOwned) return { ...report, blobDirOwned };
   const files = await blobFiles();
   const shas = files
     .map((f) => f.name.match(/^([0-9a-f]{64})\.bin$/)?.[1])
@@ -75,5 +96,14 @@ export async function removeUnreferenced(db: Db, options: { minAgeMs?: number; n
     else report.blobs++;
     report.bytes += info.size;
   }
-  return report;
+  return { ...report, blobDirOwned };
+}
+
+/** The database this server stores its rows in, as a blob directory's owner file names it (no password). */
+function databaseIdentity(): string {
+  const target = resolveDatabaseTarget();
+  if (target.kind === "sqlite") return `sqlite:${path.resolve(target.file)}`;
+  const url = new URL(target.url);
+  url.password = "";
+  return `postgres:${url.toString()}`;
 }

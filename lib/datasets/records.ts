@@ -50,7 +50,11 @@ export async function saveUpload(
 ): Promise<{ dataset: DatasetView; deduplicated: boolean; deleteSecret: string | null }> {
   const asset = encodeDatasetAsset(input.ingested.set);
   const known = await db.dataset.findUnique({ where: { sha256: sha256Of(asset) } });
-  if (known) return { dataset: toView(known), deduplicated: true, deleteSecret: null };
+  if (known) {
+    // Stored before: its bytes count in the quota already, and writing them again restores a lost file.
+    await putBlob(asset);
+    return { dataset: toView(known), deduplicated: true, deleteSecret: null };
+  }
   await assertRoom(db, asset.length);
   const { sha256 } = await putBlob(asset);
   const { set, format, classNames, notes } = input.ingested;
@@ -193,7 +197,10 @@ export async function storeGeneratedSet(
 ): Promise<{ dataset: DatasetView; sha256: string; created: boolean; deleteSecret: string | null }> {
   const asset = encodeDatasetAsset(input.set);
   const known = await db.dataset.findUnique({ where: { sha256: sha256Of(asset) } });
-  if (known) return { dataset: toView(known), sha256: known.sha256, created: false, deleteSecret: null };
+  if (known) {
+    await putBlob(asset); // as in saveUpload: restores a lost file, costs nothing otherwise
+    return { dataset: toView(known), sha256: known.sha256, created: false, deleteSecret: null };
+  }
   await assertRoom(db, asset.length);
   const { sha256 } = await putBlob(asset);
   const deleteSecret = input.deletable ? randomId(32) : null;
