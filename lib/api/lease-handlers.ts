@@ -6,6 +6,9 @@ import { json, route } from "@/lib/api/respond";
 import { claimForWorker, completeTrial, failTrial, heartbeatTrial, releaseTrial } from "@/lib/queue/lease";
 import { claimRequestSchema, completeRequestSchema, failRequestSchema, heartbeatRequestSchema, releaseRequestSchema } from "@/lib/queue/schemas";
 import { toTrialView } from "@/lib/repo/sweeps";
+import type { TrialView } from "@/lib/contracts/views";
+import type { StatusCounts } from "@/lib/queue/status";
+import type { SweepConfig } from "@/lib/sweep/schema";
 
 /**
  * The five worker endpoints of the lease protocol, as plain functions of
@@ -14,15 +17,25 @@ import { toTrialView } from "@/lib/repo/sweeps";
  * production server's fast path (fast-path.ts) calls the same operations
  * without Next's router.
  */
-export interface LeaseOperation<S extends z.ZodType = z.ZodType> {
+export interface LeaseOperation<S extends z.ZodType = z.ZodType, B = unknown> {
   /** The route segment that carries the id, and what the id names. */
   param: "id" | "trialId";
   names: "sweep" | "trial";
   schema: S;
-  run(id: string, body: z.output<S>): Promise<{ status: number; body: unknown }>;
+  run(id: string, body: z.output<S>): Promise<{ status: number; body: B }>;
 }
 
-const operation = <S extends z.ZodType>(definition: LeaseOperation<S>) => definition;
+const operation = <S extends z.ZodType, B>(definition: LeaseOperation<S, B>) => definition;
+
+/** A claim's answer: a trial with its lease and the sweep's config, or all three null when nothing is left to claim. */
+export type ClaimAnswer =
+  | {
+      trial: TrialView;
+      lease: { token: string; attemptId: string; attemptNumber: number; expiresAt: string; leaseSeconds: number };
+      config: SweepConfig;
+      counts: StatusCounts;
+    }
+  | { trial: null; lease: null; config: null; counts: StatusCounts };
 
 export const leaseOperations = {
   /** 200 with a trial, its lease token and the sweep config, or 200 with `trial: null` when nothing is left to claim. */
@@ -30,7 +43,7 @@ export const leaseOperations = {
     param: "id",
     names: "sweep",
     schema: claimRequestSchema,
-    async run(sweepId, body) {
+    async run(sweepId, body): Promise<{ status: number; body: ClaimAnswer }> {
       const { claim, config, leaseSeconds, counts } = await claimForWorker(await getDb(), {
         sweepId,
         workerId: body.workerId,
@@ -93,7 +106,10 @@ export const leaseOperations = {
       return { status: 200, body: await releaseTrial(await getDb(), { trialId, token: body.token }) };
     },
   }),
-} satisfies Record<string, LeaseOperation<z.ZodType>>;
+} satisfies Record<string, LeaseOperation<z.ZodType, unknown>>;
+
+/** The JSON body a lease operation answers with on success (what lib/worker/api.ts receives). */
+export type LeaseResponse<K extends keyof typeof leaseOperations> = Awaited<ReturnType<(typeof leaseOperations)[K]["run"]>>["body"];
 
 /** The operation as a Next.js route handler: the id is checked before the body is read, as everywhere. */
 export function nextRoute(op: LeaseOperation<z.ZodType>) {

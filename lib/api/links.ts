@@ -28,7 +28,13 @@ export function publicSweep(sweep: SweepView): Omit<SweepView, "id"> {
 }
 
 /** Lets this browser act as the sweep's owner (an httpOnly cookie holding the secret); `previousId` drops the cookie of the id it had. */
-export function setOwnerCookie(response: NextResponse, request: Request, sweepId: string, secret: string, previousId?: string): NextResponse {
+export function setOwnerCookie<T>(
+  response: NextResponse<T>,
+  request: Request,
+  sweepId: string,
+  secret: string,
+  previousId?: string,
+): NextResponse<T> {
   const secure = new URL(request.url).protocol === "https:";
   response.cookies.set(ownerCookieName(sweepId), secret, { httpOnly: true, sameSite: "lax", path: "/", maxAge: 60 * 60 * 24 * 365, secure });
   if (previousId) response.cookies.set(ownerCookieName(previousId), "", { httpOnly: true, sameSite: "lax", path: "/", maxAge: 0, secure });
@@ -45,7 +51,7 @@ export function datasetSecretsFromCookieHeader(header: string): Map<string, stri
 }
 
 /** Lets this browser delete a dataset it uploaded (an httpOnly cookie holding the delete secret). */
-export function setDatasetCookie(response: NextResponse, request: Request, sha256: string, secret: string | null): NextResponse {
+export function setDatasetCookie<T>(response: NextResponse<T>, request: Request, sha256: string, secret: string | null): NextResponse<T> {
   if (!secret) return response;
   const secure = new URL(request.url).protocol === "https:";
   response.cookies.set(datasetCookieName(sha256), secret, { httpOnly: true, sameSite: "lax", path: "/", maxAge: 60 * 60 * 24 * 365, secure });

@@ -20,9 +20,7 @@ type Context = { params: Promise<{ id: string }> };
  * before the handler runs, so nobody else's request body is ever read.
  * Errors become responses as in `route`.
  */
-export function ownerRoute(
-  handler: (request: Request, owned: Owned) => Promise<Response>,
-): (request: Request, context: Context) => Promise<Response> {
+export function ownerRoute<R extends Response>(handler: (request: Request, owned: Owned) => Promise<R>) {
   return route(async (request: Request, { params }: Context) => {
     const sweepId = checkId((await params).id, "sweep");
     const db = await getDb();

@@ -48,10 +48,15 @@ export function errorResponse(error: unknown): NextResponse<ErrorBody> {
   return json(body, { status, ...(status === 503 ? { headers: { "retry-after": "1" } } : {}) });
 }
 
-type Handler<C> = (request: Request, context: C) => Promise<Response>;
-
-/** Wraps a route handler so that every thrown error goes through errorResponse. */
-export function route<C>(handler: Handler<C>): Handler<C> {
+/**
+ * Wraps a route handler so that every thrown error goes through
+ * errorResponse. The handler's own response type is kept, so a browser
+ * client can take a route's JSON body type from the route itself
+ * (`ResponseBody<typeof GET>`, lib/client/api.ts) instead of writing it again.
+ */
+export function route<C, R extends Response>(
+  handler: (request: Request, context: C) => Promise<R>,
+): (request: Request, context: C) => Promise<R | NextResponse<ErrorBody>> {
   return async (request, context) => {
     try {
       return await handler(request, context);
@@ -60,3 +65,8 @@ export function route<C>(handler: Handler<C>): Handler<C> {
     }
   };
 }
+
+/** The JSON body a route answers with on success: `T` of the `NextResponse<T>` its handler returns. */
+export type ResponseBody<H> = H extends (...args: never[]) => Promise<infer R> ? SuccessBody<R> : never;
+/** Distributes over the union of responses a handler can give, dropping the error body. */
+type SuccessBody<R> = R extends NextResponse<infer T> ? ([T] extends [ErrorBody] ? never : T) : never;

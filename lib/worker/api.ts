@@ -1,8 +1,9 @@
+import type { LeaseResponse } from "@/lib/api/lease-handlers";
+import { ApiError, apiJson, apiPost, type ResponseBody } from "@/lib/client/api";
 import type { DatasetView } from "@/lib/datasets/refs";
 import type { Environment, Progress } from "@/lib/queue/schemas";
-import type { StatusCounts } from "@/lib/queue/status";
-import type { SweepView, TrialView } from "@/lib/contracts/views";
-import type { SweepConfig } from "@/lib/sweep/schema";
+import type { GET as GetSweep } from "@/app/api/sweeps/[id]/route";
+import type { GET as GetGenerated } from "@/app/api/sweeps/[id]/generated/route";
 import type { TrainOutcome } from "./protocol";
 
 /**
@@ -11,38 +12,10 @@ import type { TrainOutcome } from "./protocol";
  * URLs, the exports at the bottom); a headless worker makes its own client
  * with the server's base URL and its own user agent.
  */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly details: unknown = null,
-  ) {
-    super(message);
-  }
-}
+export { ApiError };
 
-async function request<T>(url: string, init: RequestInit = {}): Promise<T> {
-  let response: Response;
-  try {
-    response = await fetch(url, init);
-  } catch (error) {
-    const cause = (error as { cause?: { message?: string } }).cause?.message;
-    throw new ApiError(0, `network error: ${(error as Error).message}${cause ? ` (${cause})` : ""}`);
-  }
-  const payload = (await response.json().catch(() => null)) as (T & { error?: string; details?: unknown }) | null;
-  if (!response.ok) throw new ApiError(response.status, payload?.error ?? `HTTP ${response.status}`, payload?.details ?? null);
-  return payload as T;
-}
-
-const post = <T>(url: string, body: unknown) =>
-  request<T>(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-
-export interface ClaimResponse {
-  trial: TrialView | null;
-  lease: { token: string; attemptNumber: number; expiresAt: string; leaseSeconds: number } | null;
-  config: SweepConfig | null;
-  counts: StatusCounts;
-}
+/** What a claim answers: the lease route's own type (lib/api/lease-handlers.ts). */
+export type ClaimResponse = LeaseResponse<"claim">;
 
 export interface LeaseClientOptions {
   /** The server's origin, e.g. "http://host:3000"; empty for the page's own server. */
@@ -54,12 +27,12 @@ export interface LeaseClientOptions {
 export interface LeaseClient {
   /** The absolute (or, in a page, relative) URL of a server path. */
   url(path: string): string;
-  getSweep(sweepId: string): Promise<{ sweep: SweepView }>;
+  getSweep(sweepId: string): Promise<ResponseBody<typeof GetSweep>>;
   claimTrial(sweepId: string, workerId: string, workerLabel: string): Promise<ClaimResponse>;
-  sendHeartbeat(trialId: string, token: string, progress: Progress | undefined): Promise<{ leaseExpiresAt: string }>;
-  completeTrial(trialId: string, token: string, outcome: TrainOutcome, environment: Environment): Promise<{ outcome: "accepted" | "duplicate" }>;
-  failTrial(trialId: string, token: string, message: string): Promise<{ trialStatus: string }>;
-  releaseTrial(trialId: string, token: string): Promise<{ released: boolean }>;
+  sendHeartbeat(trialId: string, token: string, progress: Progress | undefined): Promise<LeaseResponse<"heartbeat">>;
+  completeTrial(trialId: string, token: string, outcome: TrainOutcome, environment: Environment): Promise<LeaseResponse<"complete">>;
+  failTrial(trialId: string, token: string, message: string): Promise<LeaseResponse<"fail">>;
+  releaseTrial(trialId: string, token: string): Promise<LeaseResponse<"release">>;
 }
 
 export function createLeaseClient(options: LeaseClientOptions = {}): LeaseClient {
@@ -67,16 +40,17 @@ export function createLeaseClient(options: LeaseClientOptions = {}): LeaseClient
   const url = (path: string) => `${base}${path}`;
   return {
     url,
-    getSweep: (sweepId) => request(url(`/api/sweeps/${encodeURIComponent(sweepId)}`), { cache: "no-store" }),
+    getSweep: (sweepId) => apiJson(url(`/api/sweeps/${encodeURIComponent(sweepId)}`), { cache: "no-store" }),
     claimTrial: (sweepId, workerId, workerLabel) => {
       const userAgent = options.userAgent?.()?.slice(0, 500);
-      return post(url(`/api/sweeps/${encodeURIComponent(sweepId)}/claim`), { workerId, workerLabel, ...(userAgent ? { userAgent } : {}) });
+      return apiPost(url(`/api/sweeps/${encodeURIComponent(sweepId)}/claim`), { workerId, workerLabel, ...(userAgent ? { userAgent } : {}) });
     },
-    sendHeartbeat: (trialId, token, progress) => post(url(`/api/trials/${trialId}/heartbeat`), progress ? { token, progress } : { token }),
+    sendHeartbeat: (trialId, token, progress) => apiPost(url(`/api/trials/${trialId}/heartbeat`), progress ? { token, progress } : { token }),
     completeTrial: (trialId, token, outcome, environment) =>
-      post(url(`/api/trials/${trialId}/complete`), { token, result: { ...outcome, environment } }),
-    failTrial: (trialId, token, message) => post(url(`/api/trials/${trialId}/fail`), { token, message: message.slice(0, 4000) || "unknown error" }),
-    releaseTrial: (trialId, token) => post(url(`/api/trials/${trialId}/release`), { token }),
+      apiPost(url(`/api/trials/${trialId}/complete`), { token, result: { ...outcome, environment } }),
+    failTrial: (trialId, token, message) =>
+      apiPost(url(`/api/trials/${trialId}/fail`), { token, message: message.slice(0, 4000) || "unknown error" }),
+    releaseTrial: (trialId, token) => apiPost(url(`/api/trials/${trialId}/release`), { token }),
   };
 }
 
@@ -108,8 +82,16 @@ export function isTransient(error: unknown): boolean {
  * for a worker outside the page.
  */
 export async function fetchSweepGenerated(sweepId: string, baseUrl = ""): Promise<DatasetView | null> {
-  const response = await fetch(`${baseUrl.replace(/\/+$/, "")}/api/sweeps/${encodeURIComponent(sweepId)}/generated`, { cache: "no-store" });
-  if (response.status === 404) return null;
-  if (!response.ok) throw new ApiError(response.status, `could not look up the generated set: HTTP ${response.status}`);
-  return ((await response.json()) as { dataset: DatasetView }).dataset;
+  try {
+    const reply = await apiJson<ResponseBody<typeof GetGenerated>>(
+      `${baseUrl.replace(/\/+$/, "")}/api/sweeps/${encodeURIComponent(sweepId)}/generated`,
+      {
+        cache: "no-store",
+      },
+    );
+    return reply.dataset;
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return null;
+    throw error;
+  }
 }

@@ -5,6 +5,8 @@ import { trainVae } from "@/lib/generator/vae";
 import { promiseCache } from "@/lib/promise-cache";
 import type { SweepConfig } from "@/lib/sweep/schema";
 import { encodeDatasetAsset, parseDatasetAsset, type ImageSet } from "@/lib/images/image-set";
+import type { POST as RegisterForSweep } from "@/app/api/sweeps/[id]/generated/route";
+import { apiJson, type ResponseBody } from "@/lib/client/api";
 import { fetchSweepGenerated } from "./api";
 import { loadDatasetBytes } from "./dataset-cache";
 
@@ -66,14 +68,16 @@ export async function trainGeneratedSet(config: GeneratorConfig, train: ImageSet
   }
 }
 
-async function postSet(url: string, set: ImageSet, headers: Record<string, string>): Promise<{ dataset: DatasetView; created: boolean }> {
-  const response = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/octet-stream", ...headers },
-    body: encodeDatasetAsset(set) as Uint8Array<ArrayBuffer>,
-  });
-  if (!response.ok) throw new Error(`could not register the generated set: HTTP ${response.status} ${(await response.text()).slice(0, 300)}`);
-  return (await response.json()) as { dataset: DatasetView; created: boolean };
+async function postSet(url: string, set: ImageSet, headers: Record<string, string>): Promise<ResponseBody<typeof RegisterForSweep>> {
+  try {
+    return await apiJson(url, {
+      method: "POST",
+      headers: { "content-type": "application/octet-stream", ...headers },
+      body: encodeDatasetAsset(set) as Uint8Array<ArrayBuffer>,
+    });
+  } catch (error) {
+    throw new Error(`could not register the generated set: ${(error as Error).message}`);
+  }
 }
 
 /** Registers a set for a sweep with a live lease; the server keeps the first one registered and answers with it. */

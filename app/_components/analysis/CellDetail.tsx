@@ -2,6 +2,8 @@
 import dynamic from "next/dynamic";
 import { useEffect, useState } from "react";
 import { formatAxisValue } from "@/lib/analysis/knobs";
+import type { GET as GetTrial } from "@/app/api/trials/[trialId]/route";
+import { apiJson, type ResponseBody } from "@/lib/client/api";
 import type { TrialView } from "@/lib/contracts/views";
 import { formatMixRatio } from "@/lib/sweep/grid";
 import { trialEffectiveConfig } from "@/lib/sweep/hash";
@@ -10,21 +12,19 @@ import { duration, fixed, percent } from "../sweep/format";
 
 const LossCurves = dynamic(() => import("./LossCurves"), { ssr: false, loading: () => <div className="chart-box" /> });
 
-interface AttemptDetail {
-  number: number;
-  status: string;
-  startedAt: string;
-  finishedAt: string | null;
-  errorMessage: string | null;
-  workerId: string | null;
+type TrialReply = ResponseBody<typeof GetTrial>;
+
+/**
+ * The route's attempt, with its stored JSON read as what it holds: results
+ * and environments were validated by the lease schemas (or shaped like them
+ * by an import) before they were stored.
+ */
+type AttemptDetail = Omit<TrialReply["attempts"][number], "result" | "environment"> & {
   result: { lossCurve?: [number, number][] } | null;
   environment: { backend?: string; adapter?: string; userAgent?: string; tfjsVersion?: string } | null;
-}
+};
 
-interface TrialDetail {
-  trial: TrialView;
-  attempts: AttemptDetail[];
-}
+type TrialDetail = Omit<TrialReply, "attempts"> & { attempts: AttemptDetail[] };
 
 /** The selected cell: per-seed results, loss curves, and every attempt with its environment. */
 interface Props {
@@ -41,13 +41,7 @@ export function CellDetail({ trials, augLabel, config, onClose }: Props) {
 
   useEffect(() => {
     let cancelled = false;
-    Promise.all(
-      trials.map(async (trial) => {
-        const response = await fetch(`/api/trials/${trial.id}`, { cache: "no-store" });
-        if (!response.ok) throw new Error(`HTTP ${response.status}`);
-        return (await response.json()) as TrialDetail;
-      }),
-    )
+    Promise.all(trials.map(async (trial) => (await apiJson<TrialReply>(`/api/trials/${trial.id}`, { cache: "no-store" })) as TrialDetail))
       .then((loaded) => !cancelled && (setDetails(loaded), setError(null)))
       .catch((e: Error) => !cancelled && setError(`could not load attempts: ${e.message}`));
     return () => {

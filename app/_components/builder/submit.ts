@@ -1,3 +1,5 @@
+import type { POST as CreateSweep } from "@/app/api/sweeps/route";
+import { ApiError, apiPost, type ResponseBody } from "@/lib/client/api";
 import type { FieldIssue } from "@/lib/sweep/errors";
 
 export type SubmitOutcome = { ok: true; sweepId: string } | { ok: false; message: string; issues: FieldIssue[] };
@@ -5,16 +7,12 @@ export type SubmitOutcome = { ok: true; sweepId: string } | { ok: false; message
 /** Posts a new sweep; any error comes back as a message plus field issues, never a throw. */
 export async function submitSweep(body: ({ config: unknown } | { spec: string }) & { generatedSet?: string }): Promise<SubmitOutcome> {
   try {
-    const response = await fetch("/api/sweeps", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(body),
-    });
-    const payload = (await response.json().catch(() => null)) as { sweep?: { id: string }; error?: string; details?: unknown } | null;
-    if (response.ok && payload?.sweep) return { ok: true, sweepId: payload.sweep.id };
-    const issues = Array.isArray(payload?.details) ? (payload.details as FieldIssue[]) : [];
-    return { ok: false, message: payload?.error ?? `the server answered ${response.status}`, issues };
+    const { sweep } = await apiPost<ResponseBody<typeof CreateSweep>>("/api/sweeps", body);
+    return { ok: true, sweepId: sweep.id };
   } catch (error) {
-    return { ok: false, message: `could not reach the server: ${(error as Error).message}`, issues: [] };
+    if (!(error instanceof ApiError)) throw error;
+    if (error.status === 0) return { ok: false, message: `could not reach the server: ${error.message}`, issues: [] };
+    const issues = Array.isArray(error.details) ? (error.details as FieldIssue[]) : [];
+    return { ok: false, message: error.fromServer ? error.message : `the server answered ${error.status}`, issues };
   }
 }

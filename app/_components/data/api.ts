@@ -1,19 +1,30 @@
+import type { GET as ListDatasets, POST as UploadDataset } from "@/app/api/datasets/route";
+import type { GET as GetPreview } from "@/app/api/datasets/[id]/preview/route";
+import type { GET as GetQuality } from "@/app/api/quality/route";
+import { ApiError, apiJson, failureMessage, type ResponseBody } from "@/lib/client/api";
 import type { DatasetView } from "@/lib/datasets/refs";
-import type { GeneratedQuality } from "@/lib/quality/quality";
+import type { IssueDetail } from "@/lib/errors";
 
-/** Browser-side calls to the dataset API. */
+/** Browser-side calls to the dataset API; response types are the routes' own (lib/client/api.ts). */
 export interface UploadOutcome {
   ok: boolean;
   dataset?: DatasetView;
   deduplicated?: boolean;
   error?: string;
-  details?: { path: string; message: string; expected?: string; received?: string; hint?: string }[];
+  details?: IssueDetail[];
 }
 
-export async function fetchDatasets(): Promise<DatasetView[]> {
-  const response = await fetch("/api/datasets", { cache: "no-store" });
-  if (!response.ok) throw new Error(`could not list datasets: HTTP ${response.status}`);
-  return ((await response.json()) as { datasets: DatasetView[] }).datasets;
+type UploadReply = ResponseBody<typeof UploadDataset>;
+export type PreviewResponse = ResponseBody<typeof GetPreview>;
+export type QualityResponse = ResponseBody<typeof GetQuality>;
+
+/** Every stored dataset, built-in first, each marked `deletable` when this browser uploaded it. */
+export async function fetchDatasets(): Promise<ResponseBody<typeof ListDatasets>["datasets"]> {
+  try {
+    return (await apiJson<ResponseBody<typeof ListDatasets>>("/api/datasets", { cache: "no-store" })).datasets;
+  } catch (error) {
+    throw new Error(`could not list datasets: ${(error as Error).message}`);
+  }
 }
 
 /**
@@ -31,7 +42,7 @@ export function uploadDataset(form: FormData, onProgress: (fraction: number) => 
     };
     xhr.upload.onload = () => onProgress(1);
     xhr.onload = () => {
-      const body = (xhr.response ?? {}) as { dataset?: DatasetView; deduplicated?: boolean; error?: string; details?: UploadOutcome["details"] };
+      const body = (xhr.response ?? {}) as Partial<UploadReply> & { error?: string; details?: IssueDetail[] };
       if (xhr.status === 200 || xhr.status === 201) resolve({ ok: true, dataset: body.dataset, deduplicated: body.deduplicated });
       else resolve({ ok: false, error: body.error ?? `upload failed: HTTP ${xhr.status}`, details: Array.isArray(body.details) ? body.details : [] });
     };
@@ -40,43 +51,30 @@ export function uploadDataset(form: FormData, onProgress: (fraction: number) => 
   });
 }
 
-export interface PreviewResponse {
-  dataset: DatasetView;
-  height: number;
-  width: number;
-  channels: number;
-  samples: { index: number; label: number | null; pixels: string }[];
-}
-
 export async function fetchPreview(ref: string): Promise<PreviewResponse> {
-  const response = await fetch(`/api/datasets/${encodeURIComponent(ref.replace(/^sha256:/, ""))}/preview`);
-  const body = (await response.json()) as PreviewResponse & { error?: string };
-  if (!response.ok) throw new Error(body.error ?? `preview failed: HTTP ${response.status}`);
-  return body;
-}
-
-export interface QualityResponse {
-  quality: GeneratedQuality;
-  description: string | null;
-  referenceTrainAccuracy: number;
+  try {
+    return await apiJson<PreviewResponse>(`/api/datasets/${encodeURIComponent(ref.replace(/^sha256:/, ""))}/preview`);
+  } catch (error) {
+    throw new Error(failureMessage(error, "preview"));
+  }
 }
 
 export async function fetchQuality(params: Record<string, string | number>, signal?: AbortSignal): Promise<QualityResponse> {
   const query = new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)]));
-  const response = await fetch(`/api/quality?${query}`, { signal });
-  const body = (await response.json()) as QualityResponse & { error?: string };
-  if (!response.ok) throw new Error(body.error ?? `quality failed: HTTP ${response.status}`);
-  return body;
+  try {
+    return await apiJson<QualityResponse>(`/api/quality?${query}`, signal ? { signal } : {});
+  } catch (error) {
+    if ((error as Error).name === "AbortError" || signal?.aborted) throw error;
+    throw new Error(failureMessage(error, "quality"));
+  }
 }
 
 /** Deletes a dataset this browser uploaded (its cookie holds the delete secret); the server's refusal comes back as a message. */
 export async function deleteDataset(sha256: string): Promise<{ ok: true } | { ok: false; message: string }> {
   try {
-    const response = await fetch(`/api/datasets/${sha256}`, { method: "DELETE" });
-    if (response.ok) return { ok: true };
-    const body = (await response.json().catch(() => ({}))) as { error?: string };
-    return { ok: false, message: body.error ?? `HTTP ${response.status}` };
+    await apiJson(`/api/datasets/${sha256}`, { method: "DELETE" });
+    return { ok: true };
   } catch (error) {
-    return { ok: false, message: `could not reach the server: ${(error as Error).message}` };
+    return { ok: false, message: error instanceof ApiError && error.status === 0 ? `could not reach the server: ${error.message}` : (error as Error).message };
   }
 }

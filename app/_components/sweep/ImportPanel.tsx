@@ -1,14 +1,9 @@
 "use client";
 import { useState } from "react";
+import type { POST as ImportResults } from "@/app/api/sweeps/[id]/import/route";
+import { ApiError, apiPost, type ResponseBody } from "@/lib/client/api";
 
-interface ImportReport {
-  imported: number;
-  alreadyDone: { line?: number; row?: number; reason: string }[];
-  unmatched: { line?: number; row?: number; reason: string }[];
-  duplicates: { line?: number; row?: number; reason: string }[];
-  invalid: { line?: number; row?: number; reason: string }[];
-  skipped: { line?: number; row?: number; reason: string }[];
-}
+type ImportReport = ResponseBody<typeof ImportResults>;
 
 /** Builds the import request from a file: CSV text, a JSON array of rows, or an Inflation Lab export. */
 export function importBody(fileName: string, text: string): unknown {
@@ -32,23 +27,15 @@ export function ImportPanel({ sweepId, onImported }: { sweepId: string; onImport
     setReport(null);
     try {
       const body = importBody(file.name, await file.text());
-      const response = await fetch(`/api/sweeps/${sweepId}/import`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify(body),
-      });
-      const payload = (await response.json()) as ImportReport & { error?: string; details?: { message?: string; line?: number }[] };
-      if (!response.ok) {
-        const details = Array.isArray(payload.details)
-          ? payload.details.slice(0, 5).map((d) => `${d.line ? `line ${d.line}: ` : ""}${d.message ?? ""}`)
-          : [];
-        setError([payload.error ?? `HTTP ${response.status}`, ...details].join("; "));
-      } else {
-        setReport(payload);
-        await onImported();
-      }
+      setReport(await apiPost<ImportReport>(`/api/sweeps/${sweepId}/import`, body));
+      await onImported();
     } catch (e) {
-      setError(`could not read ${file.name}: ${(e as Error).message}`);
+      if (e instanceof ApiError) {
+        const details = Array.isArray(e.details)
+          ? (e.details as { message?: string; line?: number }[]).slice(0, 5).map((d) => `${d.line ? `line ${d.line}: ` : ""}${d.message ?? ""}`)
+          : [];
+        setError([e.message, ...details].join("; "));
+      } else setError(`could not read ${file.name}: ${(e as Error).message}`);
     } finally {
       setBusy(false);
     }

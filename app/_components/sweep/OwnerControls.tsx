@@ -1,6 +1,8 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useState, type ReactNode } from "react";
+import type { POST as RotateLink } from "@/app/api/sweeps/[id]/rotate-link/route";
+import { apiJson, apiPost, type ResponseBody } from "@/lib/client/api";
 import type { StatusCounts } from "@/lib/queue/status";
 
 /** "reset" requeues finished trials, clearing their results (their attempts stay as history). */
@@ -13,14 +15,8 @@ export async function postOwnerAction(
 ): Promise<{ ok: true } | { ok: false; message: string }> {
   try {
     const request = { ...(trialIds ? { trialIds } : {}), ...(action === "reset" ? { resetDone: true } : {}) };
-    const response = await fetch(`/api/sweeps/${sweepId}/${action === "reset" ? "requeue" : action}`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(request),
-    });
-    if (response.ok) return { ok: true };
-    const body = (await response.json().catch(() => ({}))) as { error?: string };
-    return { ok: false, message: `${action} failed: ${body.error ?? `HTTP ${response.status}`}` };
+    await apiPost(`/api/sweeps/${sweepId}/${action === "reset" ? "requeue" : action}`, request);
+    return { ok: true };
   } catch (error) {
     return { ok: false, message: `${action} failed: ${(error as Error).message}` };
   }
@@ -50,14 +46,14 @@ export function OwnerControls({ sweepId, counts, onDone, onError, children }: Pr
   async function remove() {
     if (!window.confirm("Delete this sweep with all its trials and results? This cannot be undone.")) return;
     setBusy(true);
-    const response = await fetch(`/api/sweeps/${sweepId}`, { method: "DELETE" }).catch(() => null);
-    if (response?.ok) {
+    try {
+      await apiJson(`/api/sweeps/${sweepId}`, { method: "DELETE" });
       router.push("/");
       router.refresh();
-      return;
+    } catch (error) {
+      onError(`delete failed: ${(error as Error).message}`);
+      setBusy(false);
     }
-    onError(`delete failed: HTTP ${response?.status ?? "no response"}`);
-    setBusy(false);
   }
 
   async function rotate() {
@@ -66,20 +62,14 @@ export function OwnerControls({ sweepId, counts, onDone, onError, children }: Pr
       "and only people you give the new link to can run or post results. Finished results and the share link stay.";
     if (!window.confirm(question)) return;
     setBusy(true);
-    const response = await fetch(`/api/sweeps/${sweepId}/rotate-link`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: "{}",
-    }).catch(() => null);
-    if (response?.ok) {
-      const { sweep } = (await response.json()) as { sweep: { id: string } };
+    try {
+      const { sweep } = await apiPost<ResponseBody<typeof RotateLink>>(`/api/sweeps/${sweepId}/rotate-link`, {});
       router.replace(`/sweeps/${sweep.id}?rotated=1`);
       router.refresh();
-      return;
+    } catch (error) {
+      onError(`new run link failed: ${(error as Error).message}`);
+      setBusy(false);
     }
-    const body = (await response?.json().catch(() => ({}))) as { error?: string } | undefined;
-    onError(`new run link failed: ${body?.error ?? `HTTP ${response?.status ?? "no response"}`}`);
-    setBusy(false);
   }
 
   return (

@@ -1,5 +1,6 @@
 "use client";
 import { useEffect, useRef, useState } from "react";
+import { ApiError, apiJson } from "@/lib/client/api";
 
 export interface PollState<T> {
   data: T;
@@ -23,13 +24,12 @@ export function usePolling<T>(url: string, initial: T, intervalMs: number, enabl
       if (inFlight.current || stopped) return;
       inFlight.current = true;
       try {
-        const response = await fetch(url, { cache: "no-store" });
-        const body = (await response.json()) as T & { error?: string };
-        if (stopped) return;
-        if (!response.ok) setState((s) => ({ ...s, error: body.error ?? `HTTP ${response.status}` }));
-        else setState({ data: body, error: null, lastUpdated: Date.now() });
+        const body = await apiJson<T>(url, { cache: "no-store" });
+        if (!stopped) setState({ data: body, error: null, lastUpdated: Date.now() });
       } catch (error) {
-        if (!stopped) setState((s) => ({ ...s, error: `connection problem: ${(error as Error).message}` }));
+        if (stopped) return;
+        const unreachable = !(error instanceof ApiError) || error.status === 0;
+        setState((s) => ({ ...s, error: unreachable ? `connection problem: ${(error as Error).message}` : (error as Error).message }));
       } finally {
         inFlight.current = false;
       }
