@@ -39,53 +39,70 @@ export interface SaveUploadInput {
   sourceBytes: number;
 }
 
+type DatasetRowData = Parameters<Db["dataset"]["create"]>[0]["data"];
+type StoredAsset = { dataset: DatasetView; sha256: string; created: boolean; deleteSecret: string | null };
+
 /**
- * Stores the asset blob first, then the row: a crash between the two leaves
- * an unreferenced blob (harmless, content-addressed), never a row without
- * its bytes. The same content uploaded again returns the existing row.
+ * The one way a dataset is stored: the asset blob first, then the row, so a
+ * crash between the two leaves an unreferenced blob (cleanup takes it),
+ * never a row without its bytes. Content stored before returns its row
+ * (its blob written again, which restores a lost file and costs nothing
+ * against the quota, which already counts it); new content must fit the
+ * quota. A `deletable` row gets a delete secret, returned once.
  */
+async function storeAsset(
+  db: Db,
+  asset: Uint8Array,
+  row: Omit<DatasetRowData, "sha256" | "sizeBytes" | "deleteSecretHash">,
+  deletable: boolean,
+): Promise<StoredAsset> {
+  const known = await db.dataset.findUnique({ where: { sha256: sha256Of(asset) } });
+  if (known) {
+    await putBlob(asset);
+    return { dataset: toView(known), sha256: known.sha256, created: false, deleteSecret: null };
+  }
+  await assertRoom(db, asset.length);
+  const { sha256 } = await putBlob(asset);
+  const deleteSecret = deletable ? randomId(32) : null;
+  try {
+    const created = await db.dataset.create({
+      data: { ...row, sha256, sizeBytes: asset.length, deleteSecretHash: deleteSecret ? hashSecret(deleteSecret) : null },
+    });
+    return { dataset: toView(created), sha256, created: true, deleteSecret };
+  } catch (error) {
+    // The same content stored by another request between the lookup and the insert.
+    const raced = await db.dataset.findUnique({ where: { sha256 } });
+    if (raced) return { dataset: toView(raced), sha256, created: false, deleteSecret: null };
+    throw error;
+  }
+}
+
+/** Stores an upload; the uploader gets its delete secret. The same content uploaded again returns the existing row. */
 export async function saveUpload(
   db: Db,
   input: SaveUploadInput,
 ): Promise<{ dataset: DatasetView; deduplicated: boolean; deleteSecret: string | null }> {
-  const asset = encodeDatasetAsset(input.ingested.set);
-  const known = await db.dataset.findUnique({ where: { sha256: sha256Of(asset) } });
-  if (known) {
-    // Stored before: its bytes count in the quota already, and writing them again restores a lost file.
-    await putBlob(asset);
-    return { dataset: toView(known), deduplicated: true, deleteSecret: null };
-  }
-  await assertRoom(db, asset.length);
-  const { sha256 } = await putBlob(asset);
   const { set, format, classNames, notes } = input.ingested;
-  const deleteSecret = randomId(32);
-  try {
-    const row = await db.dataset.create({
-      data: {
-        sha256,
-        name: input.name,
-        role: input.role,
-        format,
-        count: set.count,
-        height: set.height,
-        width: set.width,
-        channels: set.channels,
-        numClasses: set.labels ? set.numClasses : 0,
-        classNamesJson: JSON.stringify(classNames),
-        notesJson: JSON.stringify(notes),
-        sizeBytes: asset.length,
-        sourceBytes: input.sourceBytes,
-        sourceNamesJson: JSON.stringify(input.sourceNames),
-        deleteSecretHash: hashSecret(deleteSecret),
-      },
-    });
-    return { dataset: toView(row), deduplicated: false, deleteSecret };
-  } catch (error) {
-    // Two identical uploads at once: the other one created the row.
-    const raced = await db.dataset.findUnique({ where: { sha256 } });
-    if (raced) return { dataset: toView(raced), deduplicated: true, deleteSecret: null };
-    throw error;
-  }
+  const stored = await storeAsset(
+    db,
+    encodeDatasetAsset(set),
+    {
+      name: input.name,
+      role: input.role,
+      format,
+      count: set.count,
+      height: set.height,
+      width: set.width,
+      channels: set.channels,
+      numClasses: set.labels ? set.numClasses : 0,
+      classNamesJson: JSON.stringify(classNames),
+      notesJson: JSON.stringify(notes),
+      sourceBytes: input.sourceBytes,
+      sourceNamesJson: JSON.stringify(input.sourceNames),
+    },
+    true,
+  );
+  return { dataset: stored.dataset, deduplicated: !stored.created, deleteSecret: stored.deleteSecret };
 }
 
 export async function listDatasets(db: Db): Promise<DatasetView[]> {
@@ -194,42 +211,28 @@ export async function sweepDatasets(db: Db, config: SweepConfig): Promise<{ real
 export async function storeGeneratedSet(
   db: Db,
   input: { generatorKey: string | null; set: ImageSet; name: string; note: string; deletable: boolean },
-): Promise<{ dataset: DatasetView; sha256: string; created: boolean; deleteSecret: string | null }> {
+): Promise<StoredAsset> {
   const asset = encodeDatasetAsset(input.set);
-  const known = await db.dataset.findUnique({ where: { sha256: sha256Of(asset) } });
-  if (known) {
-    await putBlob(asset); // as in saveUpload: restores a lost file, costs nothing otherwise
-    return { dataset: toView(known), sha256: known.sha256, created: false, deleteSecret: null };
-  }
-  await assertRoom(db, asset.length);
-  const { sha256 } = await putBlob(asset);
-  const deleteSecret = input.deletable ? randomId(32) : null;
-  const data = {
-    sha256,
-    name: input.name,
-    role: "generated",
-    format: "vae",
-    count: input.set.count,
-    height: input.set.height,
-    width: input.set.width,
-    channels: input.set.channels,
-    numClasses: 0,
-    classNamesJson: "[]",
-    notesJson: JSON.stringify([input.note]),
-    sizeBytes: asset.length,
-    sourceBytes: asset.length,
-    sourceNamesJson: "[]",
-    generatorKey: input.generatorKey,
-    deleteSecretHash: deleteSecret ? hashSecret(deleteSecret) : null,
-  };
-  try {
-    return { dataset: toView(await db.dataset.create({ data })), sha256, created: true, deleteSecret };
-  } catch (error) {
-    // Another request stored the same bytes between the lookup and the insert.
-    const raced = await db.dataset.findUnique({ where: { sha256 } });
-    if (raced) return { dataset: toView(raced), sha256, created: false, deleteSecret: null };
-    throw error;
-  }
+  return storeAsset(
+    db,
+    asset,
+    {
+      name: input.name,
+      role: "generated",
+      format: "vae",
+      count: input.set.count,
+      height: input.set.height,
+      width: input.set.width,
+      channels: input.set.channels,
+      numClasses: 0,
+      classNamesJson: "[]",
+      notesJson: JSON.stringify([input.note]),
+      sourceBytes: asset.length,
+      sourceNamesJson: "[]",
+      generatorKey: input.generatorKey,
+    },
+    input.deletable,
+  );
 }
 
 /** Bytes of every stored dataset asset: what the disk quota counts. */
