@@ -12,13 +12,21 @@
 // with where its CPU went (by package and by function). --think-ms makes
 // each worker pause between its calls, as a real worker trains between
 // them (0, the default, is a closed loop: every worker calls again at
-// once). --abusers adds clients that send malformed lease calls in a
-// tight loop; their answers are counted apart from the workers'. Before
+// once). --rate paces the workers instead: together they start R lease
+// calls a second on a fixed schedule, whatever the answers' latency, and
+// each call's latency counts from its scheduled start (so a server that
+// falls behind shows it in the figures rather than slowing the schedule);
+// this is how latency at a given load is measured, while the closed loop
+// measures capacity, and there latency is workers ÷ throughput.
+// --abusers adds clients that send malformed lease calls in a tight loop,
+// on connections of their own, from --abuse-lead-ms (default 2000) before
+// the workers start, so that the workers meet a flood under way; their
+// answers are counted apart from the workers'. Before
 // the measured sweep, the same workers run a small unmeasured one
 // (--warmup-trials, default 400) so that the figures are of a warm server
 // (JIT-compiled code, open connections), not of its first seconds.
 //   npm run bench:lease -- [--workers 200] [--trials 2000] [--databases sqlite,postgres] [--port 3400]
-//                          [--think-ms 0] [--abusers 0] [--warmup-trials 400] [--timeline] [--profile]
+//                          [--think-ms 0] [--rate 0] [--abusers 0] [--warmup-trials 400] [--timeline] [--profile]
 // --timeline prints calls, p50 and p99 for each second of the run.
 // PostgreSQL comes from BENCH_POSTGRES_URL or DATABASE_URL (a scratch database is created and dropped).
 import fs from "node:fs";
@@ -36,12 +44,15 @@ const options = readOptions(process.argv.slice(2), {
   port: { env: "BENCH_PORT", fallback: "3400" },
   profile: { env: "BENCH_PROFILE", fallback: "0" },
   "think-ms": { env: "BENCH_THINK_MS", fallback: "0" },
+  rate: { env: "BENCH_RATE", fallback: "0" },
   abusers: { env: "BENCH_ABUSERS", fallback: "0" },
+  "abuse-lead-ms": { env: "BENCH_ABUSE_LEAD_MS", fallback: "2000" },
   "warmup-trials": { env: "BENCH_WARMUP_TRIALS", fallback: "400" },
   timeline: { env: "BENCH_TIMELINE", fallback: "0" },
 });
 const WARMUP_TRIALS = Number(options["warmup-trials"]);
 const THINK_MS = Number(options["think-ms"]);
+const RATE = Number(options.rate);
 const ABUSERS = Number(options.abusers);
 const WORKERS = Number(options.workers);
 const TRIALS = Number(options.trials);
@@ -70,7 +81,9 @@ async function run(database) {
   try {
     // node:http with keep-alive, not fetch: the client shares the machine with the server, and fetch costs
     // about three times the CPU per request.
-    const agent = new http.Agent({ keepAlive: true, maxSockets: WORKERS + ABUSERS });
+    const agent = new http.Agent({ keepAlive: true, maxSockets: WORKERS });
+    // The abusers are other clients: their own connections, never one an honest worker uses next.
+    const abuseAgent = new http.Agent({ keepAlive: true, maxSockets: Math.max(1, ABUSERS) });
     if (WARMUP_TRIALS > 0) await warmUp(server.url, (await createSweep(WARMUP_TRIALS)).sweep.id, agent);
     const { sweep, ownerSecret } = await createSweep(TRIALS);
 
@@ -85,8 +98,9 @@ async function run(database) {
 
     const post = keepAlivePoster(server.url, agent);
 
-    async function call(op, path, body) {
-      const begin = performance.now();
+    async function call(op, path, body, scheduledAt = null) {
+      // Paced, latency counts from the scheduled start (a timer may fire a little early: then from now).
+      const begin = scheduledAt === null ? performance.now() : Math.min(scheduledAt, performance.now());
       let response;
       try {
         response = await post(path, JSON.stringify(body));
@@ -110,7 +124,8 @@ async function run(database) {
 
     const result = (accuracy) => syntheticResult(accuracy, "bench");
 
-    const think = () => (THINK_MS > 0 ? new Promise((resolve) => setTimeout(resolve, THINK_MS * (0.5 + Math.random()))) : null);
+    const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+    const think = () => (THINK_MS > 0 ? sleep(THINK_MS * (0.5 + Math.random())) : null);
 
     // Malformed calls of every kind the server must refuse with a 4xx.
     const abuse = [
@@ -128,6 +143,7 @@ async function run(database) {
       () => [`/api/trials/no-such-trial-id/fail`, JSON.stringify({ token: "short", message: "" }), "application/json"],
       () => [`/api/trials/no-such-trial-id/release`, "", "application/json"],
     ];
+    const abusePost = keepAlivePoster(server.url, abuseAgent);
     const abuserStatuses = new Map();
     let abuserCalls = 0;
     async function abuser(index) {
@@ -135,7 +151,7 @@ async function run(database) {
         const [path, payload, type] = abuse[i % abuse.length]();
         let status = 0;
         try {
-          status = (await post(path, payload, type)).status;
+          status = (await abusePost(path, payload, type)).status;
         } catch {
           // a refused connection counts as status 0
         }
@@ -145,60 +161,78 @@ async function run(database) {
     }
 
     let finished = false;
+    let started = 0;
     async function worker(index) {
       const workerId = `bench-${index}`;
+      // Paced (--rate): this worker's calls are due every WORKERS / RATE seconds, staggered across workers.
+      const interval = RATE > 0 ? (1000 * WORKERS) / RATE : 0;
+      let due = started + (interval * index) / WORKERS;
+      /** Waits for this worker's next slot and returns when it was due; in the closed loop, no wait and no slot. */
+      const slot = async () => {
+        if (RATE <= 0) return null;
+        const wait = due - performance.now();
+        if (wait > 0) await sleep(wait);
+        const at = due;
+        due += interval;
+        return at;
+      };
+      const send = async (op, path, body) => call(op, path, body, await slot());
+      /** In the closed loop, a pause of `ms`; paced, the schedule already spaces the calls. */
+      const pause = (ms) => (RATE > 0 ? null : sleep(ms));
       while (!finished) {
-        const claim = await call("claim", `/api/sweeps/${sweep.id}/claim`, { workerId });
+        const claim = await send("claim", `/api/sweeps/${sweep.id}/claim`, { workerId });
         if (claim.status === 409) {
           busyClaims += 1;
-          await new Promise((resolve) => setTimeout(resolve, 50 + Math.random() * 100));
+          await pause(50 + Math.random() * 100);
           continue;
         }
         if (claim.status !== 200) {
-          await new Promise((resolve) => setTimeout(resolve, 200));
+          await pause(200);
           continue;
         }
         if (!claim.body.trial) {
           const counts = claim.body.counts ?? null;
           if (counts && counts.queued + counts.running === 0) return;
-          await new Promise((resolve) => setTimeout(resolve, 250));
+          await pause(250);
           continue;
         }
         const { trial, lease } = claim.body;
         const attempt = trial.attempts;
         await think();
         if (roll(trial.id, attempt, "abandon") < 0.05) continue; // walk away: the lease lapses
-        const beat = await call("heartbeat", `/api/trials/${trial.id}/heartbeat`, {
+        const beat = await send("heartbeat", `/api/trials/${trial.id}/heartbeat`, {
           token: lease.token,
           progress: { phase: "train", step: 1, totalSteps: 2 },
         });
         if (beat.status !== 200) continue;
         await think();
         if (roll(trial.id, attempt, "fail") < 0.05) {
-          await call("fail", `/api/trials/${trial.id}/fail`, { token: lease.token, message: "bench: failed on purpose" });
+          await send("fail", `/api/trials/${trial.id}/fail`, { token: lease.token, message: "bench: failed on purpose" });
           continue;
         }
         const accuracy = Math.round(roll(trial.id, attempt, "acc") * 1e6) / 1e6;
-        const done = await call("complete", `/api/trials/${trial.id}/complete`, { token: lease.token, result: result(accuracy) });
+        const done = await send("complete", `/api/trials/${trial.id}/complete`, { token: lease.token, result: result(accuracy) });
         if (done.status === 201) {
           if (accepted.has(trial.id)) problems.push(`trial ${trial.id} accepted twice`);
           accepted.set(trial.id, accuracy);
         }
         const replay = roll(trial.id, attempt, "replay");
         if (done.status === 201 && replay < 0.05) {
-          const same = await call("complete", `/api/trials/${trial.id}/complete`, { token: lease.token, result: result(accuracy) });
+          const same = await send("complete", `/api/trials/${trial.id}/complete`, { token: lease.token, result: result(accuracy) });
           if (same.status !== 200) problems.push(`same replay of ${trial.id}: ${same.status}`);
         } else if (done.status === 201 && replay < 0.08) {
-          const other = await call("complete", `/api/trials/${trial.id}/complete`, { token: lease.token, result: result(accuracy / 2) });
+          const other = await send("complete", `/api/trials/${trial.id}/complete`, { token: lease.token, result: result(accuracy / 2) });
           if (other.status !== 409) problems.push(`different replay of ${trial.id}: ${other.status}`);
         }
       }
     }
 
-    const started = performance.now();
+    const abusing = Array.from({ length: ABUSERS }, (_, i) => abuser(i));
+    if (ABUSERS > 0) await sleep(Number(options["abuse-lead-ms"]));
+    const abuserCallsBefore = abuserCalls;
+    started = performance.now();
     const cpuStart = process.cpuUsage();
     const serverCpuStart = processCpuSeconds(server.pid);
-    const abusing = Array.from({ length: ABUSERS }, (_, i) => abuser(i));
     await Promise.all(Array.from({ length: WORKERS }, (_, i) => worker(i)));
     finished = true;
     await Promise.all(abusing);
@@ -225,15 +259,24 @@ async function run(database) {
       return `${op.padEnd(9)} ${String(values.length).padStart(6)}  p50 ${percentile(sorted, 0.5).toFixed(1).padStart(8)} ms  p99 ${percentile(sorted, 0.99).toFixed(1).padStart(8)} ms`;
     });
     const client = process.cpuUsage(cpuStart);
-    console.log(`\n== ${database}: ${exported.trials.length} trials, ${WORKERS} workers, think ${THINK_MS} ms, ${ABUSERS} abusers ==`);
-    console.log(`wall ${seconds.toFixed(1)} s, ${ops} lease operations, ${(ops / seconds).toFixed(0)} ops/s`);
+    const perSecond = new Map();
+    for (const [begin] of timeline) {
+      const second = Math.floor((begin - started) / 1000);
+      perSecond.set(second, (perSecond.get(second) ?? 0) + 1);
+    }
+    const fullSeconds = [...perSecond].filter(([second]) => second < Math.floor(seconds)).map(([, n]) => n);
+    const load = RATE > 0 ? `paced at ${RATE} calls/s` : `closed loop, think ${THINK_MS} ms`;
+    console.log(`\n== ${database}: ${exported.trials.length} trials, ${WORKERS} workers, ${load}, ${ABUSERS} abusers ==`);
+    console.log(
+      `wall ${seconds.toFixed(1)} s, ${ops} lease operations, ${(ops / seconds).toFixed(0)} ops/s (busiest second: ${Math.max(0, ...fullSeconds)} calls)`,
+    );
     for (const row of rows) console.log(row);
     console.log(`responses: ${[...statuses].map(([status, n]) => `${status}: ${n}`).join(", ")}`);
     console.log(`5xx: ${serverErrors}; claims answered 409 (busy): ${busyClaims}`);
     if (ABUSERS > 0) {
       const abuser5xx = [...abuserStatuses].filter(([status]) => status >= 500 || status === 0).reduce((sum, [, n]) => sum + n, 0);
       console.log(
-        `abusers: ${abuserCalls} malformed calls (${(abuserCalls / seconds).toFixed(0)}/s): ${[...abuserStatuses].map(([status, n]) => `${status}: ${n}`).join(", ")}; 5xx or dropped: ${abuser5xx}`,
+        `abusers: ${abuserCalls - abuserCallsBefore} malformed calls while the workers ran (${((abuserCalls - abuserCallsBefore) / seconds).toFixed(0)}/s); all their answers: ${[...abuserStatuses].map(([status, n]) => `${status}: ${n}`).join(", ")}; 5xx or dropped: ${abuser5xx}`,
       );
     }
     console.log(`exactly once: ${exact} / ${exported.trials.length} trials done once with the accepted result`);

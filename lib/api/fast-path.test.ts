@@ -13,7 +13,7 @@ import { createSweep } from "@/lib/repo/sweeps";
 import { sweepConfigSchema } from "@/lib/sweep/schema";
 import { testDatabaseKinds } from "@/lib/testing/databases";
 import { useRouteDatabase } from "@/lib/testing/route-database";
-import { fastRouteFor, serveFastPath } from "./fast-path";
+import { fastRouteFor, type MalformedSlowdown, malformedDelayMs, malformedSlowdownFromEnv, serveFastPath } from "./fast-path";
 
 // Bodies are compared field by field; `any` keeps that readable.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -51,10 +51,12 @@ describe.each(testDatabaseKinds())("lease fast path on %s", (kind) => {
   let server: http.Server;
   let port = 0;
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  // Off unless a test turns it on: the parity tests send many malformed calls back to back on shared sockets.
+  let slowdown: MalformedSlowdown | null = null;
 
   beforeAll(async () => {
     server = http.createServer((request, response) => {
-      void serveFastPath(request, response, [["x-app-header", "on every response"]]).then((answered) => {
+      void serveFastPath(request, response, [["x-app-header", "on every response"]], slowdown).then((answered) => {
         if (answered) return;
         response.writeHead(NOT_FAST);
         response.end("for Next");
@@ -73,10 +75,11 @@ describe.each(testDatabaseKinds())("lease fast path on %s", (kind) => {
     body: string | Buffer,
     headers: Record<string, string> = { "content-type": "application/json" },
     method = "POST",
+    via = agent,
   ): Promise<Reply> {
     return new Promise((resolve, reject) => {
       const request = http.request(
-        { agent, host: "127.0.0.1", port, path, method, headers: { ...headers, "content-length": Buffer.byteLength(body) } },
+        { agent: via, host: "127.0.0.1", port, path, method, headers: { ...headers, "content-length": Buffer.byteLength(body) } },
         (response) => {
           const chunks: Buffer[] = [];
           response.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -220,6 +223,53 @@ describe.each(testDatabaseKinds())("lease fast path on %s", (kind) => {
     expect((await call("/api/sweeps/abc/cancel", "{}")).status).toBe(NOT_FAST);
     expect((await call("/api/sweeps/abc/claim", "", {}, "GET")).status).toBe(NOT_FAST);
     expect((await call("/", "", {}, "GET")).status).toBe(NOT_FAST);
+  });
+
+  it("holds back repeated malformed calls on one connection, and only there", async () => {
+    const db = await getDb();
+    const { sweep } = await createSweep(db, config("slowdown", 1));
+    slowdown = { firstDelayMs: 150, maxDelayMs: 600 };
+    const one = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const other = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const bad = async (via: http.Agent) => {
+        const begin = performance.now();
+        const reply = await call(`/api/sweeps/${sweep.id}/claim`, "{not json", { "content-type": "application/json" }, "POST", via);
+        return { ...reply, ms: performance.now() - begin };
+      };
+      const first = await bad(one);
+      expect(first.status).toBe(400);
+      expect(first.ms).toBeGreaterThanOrEqual(149);
+      const second = await bad(one);
+      expect({ status: second.status, body: second.body }).toEqual({ status: 400, body: first.body });
+      expect(second.ms).toBeGreaterThanOrEqual(299); // doubled
+      expect((await bad(one)).ms).toBeGreaterThanOrEqual(599); // doubled again, at the cap
+      // The other connection's first bad call waits only the first delay: it is answered before this one's fourth.
+      const order: string[] = [];
+      await Promise.all([bad(one).then(() => order.push("one")), bad(other).then(() => order.push("other"))]);
+      expect(order).toEqual(["other", "one"]);
+      // A well-formed call clears the count: `one` is back to the first delay, shorter than `other`'s second.
+      const claim = await call(`/api/sweeps/${sweep.id}/claim`, JSON.stringify({ workerId: "reformed" }), undefined, "POST", one);
+      expect(claim.status).toBe(200);
+      order.length = 0;
+      await Promise.all([bad(one).then(() => order.push("one")), bad(other).then(() => order.push("other"))]);
+      expect(order).toEqual(["one", "other"]);
+    } finally {
+      slowdown = null;
+      one.destroy();
+      other.destroy();
+    }
+  });
+
+  it("reads the slow-down policy from the environment and doubles the delay up to its cap", () => {
+    expect(malformedSlowdownFromEnv({})).toEqual({ firstDelayMs: 50, maxDelayMs: 1000 });
+    expect(malformedSlowdownFromEnv({ INFLATION_LAB_MALFORMED_DELAY_MS: "0" })).toBeNull();
+    expect(malformedSlowdownFromEnv({ INFLATION_LAB_MALFORMED_DELAY_MS: "250" })).toEqual({ firstDelayMs: 50, maxDelayMs: 250 });
+    expect(malformedSlowdownFromEnv({ INFLATION_LAB_MALFORMED_DELAY_MS: "20" })).toEqual({ firstDelayMs: 20, maxDelayMs: 20 });
+    expect(() => malformedSlowdownFromEnv({ INFLATION_LAB_MALFORMED_DELAY_MS: "soon" })).toThrow(/expected a number of milliseconds ≥ 0, got "soon"/);
+    const policy = { firstDelayMs: 50, maxDelayMs: 1000 };
+    expect([1, 2, 3, 4, 5, 6, 50].map((strikes) => malformedDelayMs(strikes, policy))).toEqual([50, 100, 200, 400, 800, 1000, 1000]);
+    expect(malformedDelayMs(5, null)).toBe(0);
   });
 
   it("a flood of malformed calls gets 4xx while honest workers finish every trial exactly once", async () => {

@@ -1,5 +1,6 @@
 import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Socket } from "node:net";
 import type { z } from "zod";
 import { checkId, checkJsonHeaders, DEFAULT_BODY_LIMIT, parseJsonText } from "@/lib/api/request";
 import { describeError } from "@/lib/api/respond";
@@ -75,11 +76,69 @@ function send(response: ServerResponse, status: number, body: unknown, extraHead
 }
 
 /**
+ * How a connection that keeps sending malformed lease calls is slowed
+ * down. A client in a tight loop of bad calls would otherwise take a share
+ * of the one server thread from the honest workers in proportion to how
+ * fast it can send; answering its bad calls late (the first after
+ * `firstDelayMs`, each next one on the same connection after twice as
+ * long, up to `maxDelayMs`) turns that loop into about one call a second
+ * per connection. A well-formed call on the connection clears its count,
+ * so an honest worker that meets one refusal (its trial gone with a
+ * deleted sweep, say) waits only the first delay.
+ */
+export interface MalformedSlowdown {
+  firstDelayMs: number;
+  maxDelayMs: number;
+}
+
+/** Statuses that say the call itself was wrong (unreadable, invalid, too large, naming nothing), not that it lost a race (409) or met a busy server (503). */
+const MALFORMED_STATUSES = new Set([400, 404, 413, 415, 422]);
+
+/** The production policy: `INFLATION_LAB_MALFORMED_DELAY_MS` caps the delay (default 1000; 0 turns the slow-down off). */
+export function malformedSlowdownFromEnv(env: Record<string, string | undefined> = process.env): MalformedSlowdown | null {
+  const raw = env.INFLATION_LAB_MALFORMED_DELAY_MS;
+  const maxDelayMs = raw === undefined || raw.trim() === "" ? 1000 : Number(raw);
+  if (!Number.isFinite(maxDelayMs) || maxDelayMs < 0) {
+    throw new Error(`INFLATION_LAB_MALFORMED_DELAY_MS: expected a number of milliseconds ≥ 0, got "${raw}"`);
+  }
+  return maxDelayMs === 0 ? null : { firstDelayMs: Math.min(50, maxDelayMs), maxDelayMs };
+}
+
+/** The delay before answering a connection's `strikes`-th consecutive malformed call (strikes ≥ 1). */
+export function malformedDelayMs(strikes: number, policy: MalformedSlowdown | null): number {
+  if (!policy || strikes < 1) return 0;
+  return Math.min(policy.maxDelayMs, policy.firstDelayMs * 2 ** Math.min(strikes - 1, 30));
+}
+
+/** Consecutive malformed calls per connection; a closed connection's entry goes with it. */
+const strikesBySocket = new WeakMap<Socket, number>();
+
+/** Counts the answer against (or for) its connection and says how long to hold it back. */
+function holdBackMs(socket: Socket, status: number, policy: MalformedSlowdown | null): number {
+  if (MALFORMED_STATUSES.has(status)) {
+    const strikes = (strikesBySocket.get(socket) ?? 0) + 1;
+    strikesBySocket.set(socket, strikes);
+    return malformedDelayMs(strikes, policy);
+  }
+  if (status < 300) strikesBySocket.delete(socket);
+  return 0;
+}
+
+const productionSlowdown = malformedSlowdownFromEnv();
+
+/**
  * Answers `request` when it is a lease call and says so (true); false
  * leaves it untouched for Next. `extraHeaders` are the headers every
- * response of the app carries (security-headers.mjs).
+ * response of the app carries (security-headers.mjs); `slowdown` is how
+ * repeated malformed calls on one connection are held back (the
+ * environment's policy unless given; null answers them all at once).
  */
-export async function serveFastPath(request: IncomingMessage, response: ServerResponse, extraHeaders: [string, string][] = []): Promise<boolean> {
+export async function serveFastPath(
+  request: IncomingMessage,
+  response: ServerResponse,
+  extraHeaders: [string, string][] = [],
+  slowdown: MalformedSlowdown | null = productionSlowdown,
+): Promise<boolean> {
   const route = fastRouteFor(request.method, request.url);
   if (!route) return false;
   const { op } = route;
@@ -97,6 +156,11 @@ export async function serveFastPath(request: IncomingMessage, response: ServerRe
   } catch (error) {
     if (request.destroyed && !request.complete) return true; // the client went away mid-body
     ({ status, body } = describeError(error));
+  }
+  const delay = holdBackMs(request.socket, status, slowdown);
+  if (delay > 0) {
+    await new Promise((resolve) => setTimeout(resolve, delay));
+    if (response.destroyed || request.socket.destroyed) return true;
   }
   send(response, status, body, extraHeaders);
   return true;
