@@ -244,11 +244,12 @@ describe.each(testDatabaseKinds())("lease fast path on %s", (kind) => {
       expect({ status: second.status, body: second.body }).toEqual({ status: 400, body: first.body });
       expect(second.ms).toBeGreaterThanOrEqual(299); // doubled
       expect((await bad(one)).ms).toBeGreaterThanOrEqual(599); // doubled again, at the cap
-      // The other connection's first bad call waits only the first delay: it is answered before this one's fourth.
+      // The other connection's first bad call waits only the first delay (150 to 225 ms): it is answered before
+      // this one's fourth (600 to 900 ms).
       const order: string[] = [];
       await Promise.all([bad(one).then(() => order.push("one")), bad(other).then(() => order.push("other"))]);
       expect(order).toEqual(["other", "one"]);
-      // A well-formed call clears the count: `one` is back to the first delay, shorter than `other`'s second.
+      // A well-formed call clears the count: `one` is back to the first delay, shorter than `other`'s second (300 to 450 ms).
       const claim = await call(`/api/sweeps/${sweep.id}/claim`, JSON.stringify({ workerId: "reformed" }), undefined, "POST", one);
       expect(claim.status).toBe(200);
       order.length = 0;
@@ -268,7 +269,14 @@ describe.each(testDatabaseKinds())("lease fast path on %s", (kind) => {
     expect(malformedSlowdownFromEnv({ INFLATION_LAB_MALFORMED_DELAY_MS: "20" })).toEqual({ firstDelayMs: 20, maxDelayMs: 20 });
     expect(() => malformedSlowdownFromEnv({ INFLATION_LAB_MALFORMED_DELAY_MS: "soon" })).toThrow(/expected a number of milliseconds ≥ 0, got "soon"/);
     const policy = { firstDelayMs: 50, maxDelayMs: 1000 };
-    expect([1, 2, 3, 4, 5, 6, 50].map((strikes) => malformedDelayMs(strikes, policy))).toEqual([50, 100, 200, 400, 800, 1000, 1000]);
+    const steps = [1, 2, 3, 4, 5, 6, 50];
+    expect(steps.map((strikes) => malformedDelayMs(strikes, policy, () => 0))).toEqual([50, 100, 200, 400, 800, 1000, 1000]);
+    expect(steps.map((strikes) => malformedDelayMs(strikes, policy, () => 0.5))).toEqual([62.5, 125, 250, 500, 1000, 1250, 1250]);
+    for (const strikes of steps) {
+      const delay = malformedDelayMs(strikes, policy);
+      expect(delay).toBeGreaterThanOrEqual(malformedDelayMs(strikes, policy, () => 0));
+      expect(delay).toBeLessThan(1.5 * malformedDelayMs(strikes, policy, () => 0));
+    }
     expect(malformedDelayMs(5, null)).toBe(0);
   });
 

@@ -81,8 +81,8 @@ function send(response: ServerResponse, status: number, body: unknown, extraHead
  * of the one server thread from the honest workers in proportion to how
  * fast it can send; answering its bad calls late (the first after
  * `firstDelayMs`, each next one on the same connection after twice as
- * long, up to `maxDelayMs`) turns that loop into about one call a second
- * per connection. A well-formed call on the connection clears its count,
+ * long, up to `maxDelayMs`, each stretched by up to half at random) turns
+ * that loop into about one call a second per connection. A well-formed call on the connection clears its count,
  * so an honest worker that meets one refusal (its trial gone with a
  * deleted sweep, say) waits only the first delay.
  */
@@ -104,10 +104,15 @@ export function malformedSlowdownFromEnv(env: Record<string, string | undefined>
   return maxDelayMs === 0 ? null : { firstDelayMs: Math.min(50, maxDelayMs), maxDelayMs };
 }
 
-/** The delay before answering a connection's `strikes`-th consecutive malformed call (strikes ≥ 1). */
-export function malformedDelayMs(strikes: number, policy: MalformedSlowdown | null): number {
+/**
+ * The delay before answering a connection's `strikes`-th consecutive
+ * malformed call (strikes ≥ 1): the doubling step, stretched by up to
+ * half at random so that clients that began together (a script started on
+ * many machines at once) do not all come back in the same millisecond.
+ */
+export function malformedDelayMs(strikes: number, policy: MalformedSlowdown | null, random: () => number = Math.random): number {
   if (!policy || strikes < 1) return 0;
-  return Math.min(policy.maxDelayMs, policy.firstDelayMs * 2 ** Math.min(strikes - 1, 30));
+  return Math.min(policy.maxDelayMs, policy.firstDelayMs * 2 ** Math.min(strikes - 1, 30)) * (1 + random() / 2);
 }
 
 /** Consecutive malformed calls per connection; a closed connection's entry goes with it. */
