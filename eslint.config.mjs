@@ -48,9 +48,19 @@ export default tseslint.config(
     rules: { "react-hooks/rules-of-hooks": "error", "react-hooks/exhaustive-deps": "error" },
   },
   {
-    files: ["lib/sweep/**", "lib/analysis/**", "lib/interchange/**", "lib/view/**", "lib/quality/**", "lib/generator/**"],
+    files: ["lib/sweep/**", "lib/analysis/**", "lib/interchange/**", "lib/view/**", "lib/quality/**"],
     ignores: ["**/*.test.ts"],
     rules: restrict(storage),
+  },
+  {
+    // The generator (keys, the VAE, the stand-in and uploaded sources, a trial's inflated data) is pure: how a
+    // worker fetches or registers a sweep's set over HTTP is the worker's (lib/worker/generated-set.ts).
+    files: ["lib/generator/**"],
+    ignores: ["**/*.test.ts"],
+    rules: restrict([
+      ...storage,
+      ...["worker", "client"].map((name) => group(name, "lib/generator is pure: HTTP and workers use it, never the reverse")),
+    ]),
   },
   {
     // The shapes pages, workers and analysis share: DB-free, so only types, and only the queue's plain ones.

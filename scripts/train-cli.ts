@@ -14,7 +14,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import { sweepConfigSchema, type AugKnob, type MixRatio } from "../lib/sweep/schema";
 import { parseDatasetAsset } from "../lib/images/image-set";
-import { prepareTrialData } from "../lib/train/data";
+import { prepareTrialData } from "../lib/generator/trial-data";
 import { runTrial, type TrialOutcome } from "../lib/train/trainer";
 
 function parseArgs(argv: string[]): Map<string, string> {

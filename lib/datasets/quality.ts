@@ -5,7 +5,7 @@ import { ValidationError } from "@/lib/errors";
 import { measureQuality, type GeneratedQuality } from "@/lib/quality/quality";
 import { getDataset, realSplitIssues } from "@/lib/datasets/records";
 import { DATASET_REF_RE, SHA256_REF_RE } from "@/lib/sweep/schema";
-import { prepareTrialData } from "@/lib/train/data";
+import { prepareTrialData } from "@/lib/generator/trial-data";
 import { promiseCache } from "@/lib/promise-cache";
 import { loadImageSet } from "./assets";
 import { getReferenceNet } from "./reference-cache";

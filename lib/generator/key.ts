@@ -30,6 +30,11 @@ export function generatorKey(config: Pick<SweepConfig, "dataset" | "generated" |
   );
 }
 
+/** The name a sweep's generated set is stored under: the generator and the data it learned from. */
+export function generatorSetName(config: Pick<SweepConfig, "generated">, datasetName: string): string {
+  return `${describeVae(vaeSettingsOf(config))} on ${datasetName}`;
+}
+
 export function describeVae(settings: VaeSettings): string {
   return `VAE (latent ${settings.latentDim}, hidden ${settings.hidden}, ${settings.steps} steps, batch ${settings.batchSize}, lr ${settings.learningRate}, seed ${settings.seed})`;
 }

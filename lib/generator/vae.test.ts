@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { measureQuality } from "@/lib/quality/quality";
 import { trainReferenceNet } from "@/lib/quality/reference";
 import { sweepConfigSchema, vaeSettingsSchema } from "@/lib/sweep/schema";
-import { prepareTrialData } from "@/lib/train/data";
+import { prepareTrialData } from "@/lib/generator/trial-data";
 import type { ImageSet } from "@/lib/images/image-set";
 import { loadMnistFixture } from "@/lib/train/mnist-fixture";
 import { createRng } from "@/lib/train/rng";

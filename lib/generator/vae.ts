@@ -1,10 +1,11 @@
 import * as tf from "@tensorflow/tfjs-core";
 import "@/lib/train/gradients";
-import type { VaeSettings } from "@/lib/sweep/schema";
+import type { SweepConfig, VaeSettings } from "@/lib/sweep/schema";
 import { imageBytes, type ImageSet } from "@/lib/images/image-set";
 import { createRng, deriveSeed, type Rng } from "@/lib/train/rng";
 import { variableOwner } from "@/lib/train/variables";
 import { linear } from "@/lib/train/linear";
+import { generatorSampleCount, vaeSettingsOf } from "./key";
 
 /**
  * A small generator the app trains in the browser: a variational
@@ -175,4 +176,23 @@ export async function trainVae(set: ImageSet, settings: VaeSettings, options: Tr
     sample,
     dispose: () => variables.forEach((v) => v.dispose()),
   };
+}
+
+/**
+ * A sweep's generated set: its VAE (the sweep's settings) trained on
+ * `train`, the real train split, then sampled to the sweep's largest
+ * generated-set size. The model is disposed; only the images are kept.
+ */
+export async function trainSweepVaeSet(
+  config: Pick<SweepConfig, "generated" | "axes">,
+  train: ImageSet,
+  options: TrainVaeOptions = {},
+): Promise<ImageSet> {
+  const settings = vaeSettingsOf(config);
+  const vae = await trainVae(train, settings, options);
+  try {
+    return vae.sample(generatorSampleCount(config), settings.seed);
+  } finally {
+    vae.dispose();
+  }
 }

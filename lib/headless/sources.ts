@@ -4,7 +4,7 @@ import path from "node:path";
 import { datasetUrlFor, shaFromRef } from "@/lib/datasets/refs";
 import { promiseCache } from "@/lib/promise-cache";
 import { digestHex, loadDatasetBytes } from "@/lib/worker/dataset-cache";
-import { vaeGeneratedSet } from "@/lib/worker/generator";
+import { vaeGeneratedSet } from "@/lib/worker/generated-set";
 import { loadReferenceNet } from "@/lib/worker/reference";
 import type { TrialJobSources } from "@/lib/worker/trial-job";
 

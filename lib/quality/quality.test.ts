@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { prepareTrialData } from "@/lib/train/data";
+import { prepareTrialData } from "@/lib/generator/trial-data";
 import { loadMnistFixture } from "@/lib/train/mnist-fixture";
 import { createRng } from "@/lib/train/rng";
 import { frechetDistance, gaussianStats, precisionRecall, symmetricEigen, type FeatureMatrix } from "./frechet";

@@ -131,7 +131,7 @@ const generatedSizeAxisSchema = z
 
 /**
  * Generator quality as an axis: degradation values of the held-out-real
- * stand-in generator (lib/train/generated.ts). Optional, and absent in older
+ * stand-in generator (lib/generator/sources.ts). Optional, and absent in older
  * configs, so their hashes and cell keys stay as they were.
  */
 const degradationAxisSchema = z

@@ -5,10 +5,8 @@
 export { augmentParams, augmentViews, applyAugmentation, sampleAugmentDraws, SIMCLR_AUGMENT } from "./augment";
 export type { AugmentParams, AugmentDraws } from "./augment";
 export { sampleCropBox, cropBoxToNormalized, CROP_RATIO, type CropBox } from "./crop";
-export { prepareTrialData, type PreparedTrialData } from "./data";
 export { splitBuiltin, BUILTIN_SPLIT_SEED, type BuiltinSplit } from "./split";
 export { evaluateEncoder, extractFeatures, linearProbeAccuracy, knnAccuracy, type FeatureMatrix } from "./evaluate";
-export { createHeldoutRealSource, createUploadedSource, degradeImages, type GeneratedSource } from "./generated";
 export { ntXentLoss } from "./loss";
 export { createSimclr, type SslMethod } from "./method";
 export { createConvEncoder, type ContrastiveModel, type EncoderConfig } from "./model";

@@ -3,7 +3,7 @@ import "@tensorflow/tfjs-backend-cpu";
 import "@tensorflow/tfjs-backend-wasm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { sweepConfigSchema, type SweepConfigInput } from "@/lib/sweep/schema";
-import { prepareTrialData } from "./data";
+import { prepareTrialData } from "@/lib/generator/trial-data";
 import type { ImageSet } from "@/lib/images/image-set";
 import { loadMnistFixture } from "./mnist-fixture";
 import { runTrial, TrialCancelledError, type TrialProgress, type TrialSpec } from "./trainer";

@@ -3,10 +3,11 @@ import type { DatasetView } from "@/lib/datasets/refs";
 import type { Progress } from "@/lib/queue/schemas";
 import type { SweepConfig } from "@/lib/sweep/schema";
 import { parseDatasetAsset } from "@/lib/images/image-set";
-import { prepareTrialData } from "@/lib/train";
+import { generatorSetName } from "@/lib/generator/key";
+import { prepareTrialData } from "@/lib/generator/trial-data";
 import { selectBackend } from "./backend";
 import { loadDatasetRef } from "./dataset-cache";
-import { generatorSetName, storePreviewSet, trainGeneratedSet } from "./generator";
+import { storePreviewSet, trainGeneratedSet } from "./generated-set";
 
 /**
  * Trains the builder's generator off the main thread, with the same

@@ -1,6 +1,6 @@
 import type { Calibration, Environment, Progress } from "@/lib/queue/schemas";
 import type { AugKnob, SweepConfig } from "@/lib/sweep/schema";
-import type { LeaseProof } from "./generator";
+import type { LeaseProof } from "./generated-set";
 
 /** Messages between a page and its training Web Worker. */
 export type BackendName = "webgpu" | "webgl" | "wasm" | "cpu";

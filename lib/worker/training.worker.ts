@@ -1,7 +1,7 @@
 /// <reference lib="webworker" />
 import type { Environment } from "@/lib/queue/schemas";
 import { selectBackend } from "./backend";
-import { vaeGeneratedSet } from "./generator";
+import { vaeGeneratedSet } from "./generated-set";
 import { loadReferenceNet } from "./reference";
 import { loadDatasetRef } from "./dataset-cache";
 import type { FromWorker, ToWorker } from "./protocol";

@@ -3,9 +3,10 @@ import { measureQuality, QUALITY_K, qualityMetrics } from "@/lib/quality/quality
 import type { ReferenceNet } from "@/lib/quality/reference";
 import type { SweepConfig } from "@/lib/sweep/schema";
 import { parseDatasetAsset } from "@/lib/images/image-set";
-import { prepareTrialData, runTrial, TrialCancelledError } from "@/lib/train";
+import { prepareTrialData } from "@/lib/generator/trial-data";
+import { runTrial, TrialCancelledError } from "@/lib/train";
 import type { ImageSet } from "@/lib/images/image-set";
-import type { GeneratorRunOptions, LeaseProof } from "./generator";
+import type { GeneratorRunOptions, LeaseProof } from "./generated-set";
 import type { FromWorker, ToWorker, TrainOutcome, TrialToRun } from "./protocol";
 
 /**

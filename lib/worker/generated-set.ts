@@ -1,7 +1,7 @@
 import type { Progress } from "@/lib/queue/schemas";
 import { datasetUrlFor, shaFromRef, type DatasetView } from "@/lib/datasets/refs";
-import { describeVae, generatorKey, generatorSampleCount, vaeSettingsOf } from "@/lib/generator/key";
-import { trainVae } from "@/lib/generator/vae";
+import { generatorKey, generatorSetName } from "@/lib/generator/key";
+import { trainSweepVaeSet } from "@/lib/generator/vae";
 import { promiseCache } from "@/lib/promise-cache";
 import type { SweepConfig } from "@/lib/sweep/schema";
 import { encodeDatasetAsset, parseDatasetAsset, type ImageSet } from "@/lib/images/image-set";
@@ -11,7 +11,8 @@ import { fetchSweepGenerated } from "./api";
 import { loadDatasetBytes } from "./dataset-cache";
 
 /**
- * The generated set of a sweep whose generator is trained in the browser.
+ * How a worker gets the generated set of a sweep whose generator is
+ * trained in the browser, over HTTP (the generator itself is lib/generator).
  * The set belongs to the sweep: the first worker to need it trains the VAE
  * on the real train split, samples the sweep's largest generated-set size,
  * and registers the images for the sweep with the lease it holds; every
@@ -42,14 +43,9 @@ async function fetchSet(dataset: DatasetView, baseUrl: string): Promise<ImageSet
   return parseDatasetAsset(await loadDatasetBytes(`${baseUrl}${datasetUrlFor(dataset.ref)}`, shaFromRef(dataset.ref)));
 }
 
-export function generatorSetName(config: GeneratorConfig, datasetName: string): string {
-  return `${describeVae(vaeSettingsOf(config))} on ${datasetName}`;
-}
-
-/** Trains the sweep's VAE on `train` and samples its largest generated-set size. */
-export async function trainGeneratedSet(config: GeneratorConfig, train: ImageSet, options: GeneratorRunOptions = {}): Promise<ImageSet> {
-  const settings = vaeSettingsOf(config);
-  const vae = await trainVae(train, settings, {
+/** The sweep's VAE set (lib/generator), its progress reported as the worker's "generator" phase. */
+export function trainGeneratedSet(config: GeneratorConfig, train: ImageSet, options: GeneratorRunOptions = {}): Promise<ImageSet> {
+  return trainSweepVaeSet(config, train, {
     shouldStop: options.shouldStop,
     onProgress: (p) =>
       options.onProgress?.({
@@ -61,11 +57,6 @@ export async function trainGeneratedSet(config: GeneratorConfig, train: ImageSet
         etaSeconds: p.etaSeconds,
       }),
   });
-  try {
-    return vae.sample(generatorSampleCount(config), settings.seed);
-  } finally {
-    vae.dispose();
-  }
 }
 
 async function postSet(url: string, set: ImageSet, headers: Record<string, string>): Promise<ResponseBody<typeof RegisterForSweep>> {

@@ -1,6 +1,6 @@
 import { imageBytes, subsetImageSet, type ImageSet } from "@/lib/images/image-set";
 import { convertImageSet } from "@/lib/images/resize";
-import { permutation, type Rng } from "./rng";
+import { permutation, type Rng } from "@/lib/train/rng";
 
 /**
  * Where the "generated" images of an inflation trial come from. Every source

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ImageSet } from "@/lib/images/image-set";
-import { createHeldoutRealSource, degradeImages } from "./generated";
-import { createRng } from "./rng";
+import { createHeldoutRealSource, degradeImages } from "./sources";
+import { createRng } from "@/lib/train/rng";
 
 function digitLikeSet(count: number): ImageSet {
   // A bright square on black: blur and noise both move pixels measurably.
@@ -51,7 +51,7 @@ describe("held-out real generated source", () => {
 
 describe("uploaded generated source", () => {
   it("samples unlabelled images converted to the real images' shape, capped at the set size", async () => {
-    const { createUploadedSource } = await import("./generated");
+    const { createUploadedSource } = await import("./sources");
     const rgb: ImageSet = {
       images: Uint8Array.from({ length: 6 * 32 * 32 * 3 }, (_, i) => (i * 13) % 256),
       labels: Uint8Array.of(0, 1, 2, 3, 4, 5),
@@ -76,7 +76,7 @@ describe("uploaded generated source", () => {
 
 describe("prepareTrialData with an uploaded generated set", () => {
   it("splits the real set as usual and inflates with the upload, or refuses without its images", async () => {
-    const { prepareTrialData } = await import("./data");
+    const { prepareTrialData } = await import("./trial-data");
     const real: ImageSet = { ...digitLikeSet(400), labels: Uint8Array.from({ length: 400 }, (_, i) => i % 10) };
     const upload = { ...digitLikeSet(50), labels: null, numClasses: 0 };
     const config = {

@@ -1,9 +1,9 @@
 import type { SweepConfig } from "@/lib/sweep/schema";
 import { type ImageSet } from "@/lib/images/image-set";
-import { BUILTIN_SPLIT_SEED, splitBuiltin } from "./split";
-import { createHeldoutRealSource, createUploadedSource, type GeneratedSource } from "./generated";
-import { createRng, deriveSeed } from "./rng";
-import type { TrialData, TrialSpec } from "./trainer";
+import { createRng, deriveSeed } from "@/lib/train/rng";
+import { BUILTIN_SPLIT_SEED, splitBuiltin } from "@/lib/train/split";
+import type { TrialData, TrialSpec } from "@/lib/train/trainer";
+import { createHeldoutRealSource, createUploadedSource, type GeneratedSource } from "./sources";
 
 export interface PreparedTrialData extends TrialData {
   /** Generated images actually used: the request capped at the pool size (0 for "none"). */
@@ -14,7 +14,9 @@ export interface PreparedTrialData extends TrialData {
 }
 
 /**
- * Builds {train, test, generated} from a labelled dataset (built in or
+ * A trial's data: the engine's fixed split of the real images, inflated
+ * with images from the sweep's generated source. Builds {train, test,
+ * generated} from a labelled dataset (built in or
  * uploaded) and, for an uploaded generated set, its images. The split and
  * the generated sample depend only on the data, the sizes and the
  * degradation, never on the trial seed: every trial of a sweep is measured
