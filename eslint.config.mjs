@@ -42,10 +42,11 @@ export default tseslint.config(
     },
   },
   {
-    files: ["**/*.tsx"],
+    files: ["**/*.tsx", "app/**/*.ts"],
     plugins: { "react-hooks": reactHooks },
-    // The two classic rules; the React Compiler rules of the plugin's newer presets are not adopted (yet).
-    rules: { "react-hooks/rules-of-hooks": "error", "react-hooks/exhaustive-deps": "error" },
+    // The plugin's full preset: the rules of hooks, exhaustive dependencies and the React Compiler's checks
+    // (no state set synchronously in an effect, no ref read or written during render, pure renders, ...).
+    rules: reactHooks.configs["recommended-latest"].rules,
   },
   {
     files: ["lib/sweep/**", "lib/analysis/**", "lib/interchange/**", "lib/view/**", "lib/quality/**"],

@@ -182,3 +182,24 @@ test("the owner replaces the run link: the old link is dead, its running trial i
   expect(trials.trials.find((t) => t.id === running.trial.id)?.status).toBe("queued");
   expect((await page.request.post(`/api/sweeps/${newId}/cancel`, { data: {} })).status()).toBe(200);
 });
+
+test("the run panel starts with one slot per core and remembers the backend picked in this browser", async ({ page }) => {
+  await createThroughBuilder(page, `E2E run panel ${Date.now()}`);
+  const cores = await page.evaluate(() => navigator.hardwareConcurrency || 1);
+  const slotsByDefault = String(Math.min(4, Math.max(1, cores)));
+  const slots = page.locator("#slot-count");
+  const backend = page.locator("#backend-choice");
+  await expect(slots).toHaveValue(slotsByDefault);
+  await expect(backend).toHaveValue("auto");
+  await expect(page.getByText("measure again")).toBeVisible();
+  await backend.selectOption("cpu");
+  await expect(page.getByText("measure again")).toHaveCount(0);
+  await slots.selectOption(slotsByDefault === "3" ? "4" : "3");
+  await page.reload();
+  // The backend is remembered (localStorage); the slot count starts from the cores again.
+  await expect(backend).toHaveValue("cpu");
+  await expect(slots).toHaveValue(slotsByDefault);
+  await backend.selectOption("auto");
+  await page.reload();
+  await expect(backend).toHaveValue("auto");
+});

@@ -24,7 +24,9 @@ export function GeneratorPreview({ config, datasetName, onReady }: { config: Swe
   const worker = useRef<Worker | null>(null);
   // The latest callback: the form may change while the generator trains.
   const ready = useRef(onReady);
-  ready.current = onReady;
+  useEffect(() => {
+    ready.current = onReady;
+  });
   useEffect(() => () => worker.current?.terminate(), []);
 
   function start() {

@@ -26,20 +26,19 @@ function SampleCanvas({ pixels, height, width, channels, label }: { pixels: stri
 
 /** Sample images of a dataset with their labels, so a user can check an upload before using it. */
 export function PreviewGrid({ datasetRef }: { datasetRef: string }) {
-  const [preview, setPreview] = useState<PreviewResponse | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  // What came back, with the dataset it is for: a newer `datasetRef` shows "Loading" until its own answer arrives.
+  const [loaded, setLoaded] = useState<{ ref: string; preview: PreviewResponse | null; error: string | null } | null>(null);
   useEffect(() => {
     let live = true;
-    setPreview(null);
-    setError(null);
     fetchPreview(datasetRef).then(
-      (p) => live && setPreview(p),
-      (e: Error) => live && setError(e.message),
+      (preview) => live && setLoaded({ ref: datasetRef, preview, error: null }),
+      (e: Error) => live && setLoaded({ ref: datasetRef, preview: null, error: e.message }),
     );
     return () => {
       live = false;
     };
   }, [datasetRef]);
+  const { preview, error } = loaded?.ref === datasetRef ? loaded : { preview: null, error: null };
   if (error) return <p className="error small" role="alert">Preview failed: {error}</p>;
   if (!preview) return <p className="muted small" aria-busy="true">Loading preview…</p>;
   const names = preview.dataset.classNames;

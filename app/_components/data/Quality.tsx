@@ -11,19 +11,16 @@ export type QualityParams = Record<string, string | number>;
  * request costs the server real work; a superseded request is aborted.
  */
 export function useQualityReport(params: QualityParams | null, debounceMs = 400): QualityState {
-  const [state, setState] = useState<QualityState>({ kind: "idle" });
+  // The last answer, with the parameters it answers: until the current ones have theirs, the report is loading.
+  const [settled, setSettled] = useState<{ key: string; state: QualityState } | null>(null);
   const key = params ? JSON.stringify(params) : null;
   useEffect(() => {
-    if (!key) {
-      setState({ kind: "idle" });
-      return;
-    }
+    if (!key) return;
     const controller = new AbortController();
-    setState({ kind: "loading" });
     const timer = setTimeout(() => {
       fetchQuality(JSON.parse(key) as QualityParams, controller.signal).then(
-        (report) => setState({ kind: "ready", report }),
-        (error: Error) => !controller.signal.aborted && setState({ kind: "error", message: error.message }),
+        (report) => setSettled({ key, state: { kind: "ready", report } }),
+        (error: Error) => !controller.signal.aborted && setSettled({ key, state: { kind: "error", message: error.message } }),
       );
     }, debounceMs);
     return () => {
@@ -31,7 +28,8 @@ export function useQualityReport(params: QualityParams | null, debounceMs = 400)
       controller.abort();
     };
   }, [key, debounceMs]);
-  return state;
+  if (!key) return { kind: "idle" };
+  return settled?.key === key ? settled.state : { kind: "loading" };
 }
 
 export function QualityLine({ state, testId = "generated-quality", label = "Generated-data quality" }: { state: QualityState; testId?: string; label?: string }) {

@@ -1,5 +1,5 @@
 "use client";
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useRef, useState, useSyncExternalStore } from "react";
 import { TrainingSlot, type SlotState } from "@/lib/worker/slot";
 import { describeWebGpuAdapter } from "@/lib/worker/adapter";
 import { calibrationKey, resolveBackend, type Calibration, type CalibrationStore, type Workload } from "@/lib/worker/calibration";
@@ -23,6 +23,17 @@ function storedChoice(): BackendChoice {
   const value = typeof window === "undefined" ? null : window.localStorage.getItem(CHOICE_KEY);
   return value && (BACKEND_ORDER as readonly string[]).includes(value) ? (value as BackendName) : "auto";
 }
+
+const noSubscription = () => () => {};
+
+/** A value only the browser knows (storage, the core count): `onServer` in the server render and at hydration, then the browser's. */
+function useBrowserValue<T>(read: () => T, onServer: T): T {
+  return useSyncExternalStore(noSubscription, read, () => onServer);
+}
+
+// One slot per core: on wasm, two single-threaded slots train about 1.15x more steps per second than
+// one slot with two threads (measured on 2 cores: two slots at 185 ms per step vs one at 105 ms).
+const slotsForCores = () => Math.min(MAX_SLOTS, Math.max(1, navigator.hardwareConcurrency || 1));
 
 /** Each slot's share of the cores for wasm threads: slots already train in parallel. */
 const threadsPerSlot = (slots: number) => Math.max(1, Math.floor((navigator.hardwareConcurrency || 1) / slots));
@@ -133,22 +144,20 @@ function SlotCard({ index, state }: { index: number; state: SlotState }) {
 
 /** "Run in this browser": 1–4 slots, each a Web Worker training one trial at a time. */
 export function RunPanel({ sweepId, datasetRef, workload }: { sweepId: string; datasetRef: string; workload: Omit<Workload, "wasmThreads"> }) {
-  const [slotCount, setSlotCount] = useState(1);
+  // The user's picks, or null for the defaults: one slot per core, the backend chosen last time (else auto).
+  const [slotPick, setSlotCount] = useState<number | null>(null);
+  const coreSlots = useBrowserValue(slotsForCores, 1);
+  const slotCount = slotPick ?? coreSlots;
   const [running, setRunning] = useState(false);
   const [states, setStates] = useState<SlotState[]>([]);
-  const [choice, setChoice] = useState<BackendChoice>("auto");
+  const [choicePick, setChoice] = useState<BackendChoice | null>(null);
+  const lastChoice = useBrowserValue(storedChoice, "auto");
+  const choice = choicePick ?? lastChoice;
   const [choosing, setChoosing] = useState<Choosing>({ phase: "idle" });
   const [remeasure, setRemeasure] = useState(false);
   const slots = useRef<TrainingSlot[]>([]);
   const stopped = useRef(false);
   const calibrating = useRef<AbortController | null>(null);
-
-  useEffect(() => {
-    setChoice(storedChoice());
-    // One slot per core: on wasm, two single-threaded slots train about 1.15x more steps per second than
-    // one slot with two threads (measured on 2 cores: two slots at 185 ms per step vs one at 105 ms).
-    setSlotCount(Math.min(MAX_SLOTS, Math.max(1, navigator.hardwareConcurrency || 1)));
-  }, []);
 
   useEffect(() => {
     const onPageHide = () => slots.current.forEach((slot) => slot.releaseOnUnload());
