@@ -131,6 +131,19 @@ describe.each(testDatabaseKinds())("stored data on %s", (kind) => {
     expect((await uploadGenerated(3)).status).toBe(201);
   });
 
+  it("lets in only what fits when uploads race for the last room", async () => {
+    const first = await uploadGenerated(21);
+    expect(first.status).toBe(201);
+    const size: number = first.body.dataset.sizeBytes;
+    const used = (await list()).body.datasets.filter((d: Json) => d.sha256).reduce((sum: number, d: Json) => sum + d.sizeBytes, 0);
+    // Room for two more sets of this size, not three: of three at once, one must be refused.
+    process.env.BLOB_QUOTA_BYTES = String(used + 2 * size + size / 2);
+    const raced = await Promise.all([uploadGenerated(22), uploadGenerated(23), uploadGenerated(24)]);
+    expect(raced.map((reply) => reply.status).sort()).toEqual([201, 201, 413]);
+    const stored = (await list()).body.datasets.filter((d: Json) => d.sha256).reduce((sum: number, d: Json) => sum + d.sizeBytes, 0);
+    expect(stored).toBeLessThanOrEqual(Number(process.env.BLOB_QUOTA_BYTES));
+  });
+
   it("removes blobs without a row, old temporary files and generated sets no sweep uses, never young files or used data", async () => {
     const db = await getDb();
     // The first database to clean a blob directory becomes its owner.

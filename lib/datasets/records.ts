@@ -42,15 +42,42 @@ export interface SaveUploadInput {
 type DatasetRowData = Parameters<Db["dataset"]["create"]>[0]["data"];
 type StoredAsset = { dataset: DatasetView; sha256: string; created: boolean; deleteSecret: string | null };
 
+const STORE_QUEUE = Symbol.for("inflation-lab.dataset-store-queue");
+
+/**
+ * Runs `work` after every store this process started before it has
+ * finished. The quota check and the insert it allows must not interleave
+ * with another store's, or two uploads that each fit could both be let in
+ * and together overshoot. One queue for the process (on globalThis: Next
+ * may load this module once per route bundle); uploads are rare and the
+ * work is a blob write and two statements, so waiting costs little.
+ */
+function oneStoreAtATime<T>(work: () => Promise<T>): Promise<T> {
+  const scope = globalThis as { [STORE_QUEUE]?: Promise<unknown> };
+  const run = (scope[STORE_QUEUE] ?? Promise.resolve()).then(work, work);
+  scope[STORE_QUEUE] = run.catch(() => undefined);
+  return run;
+}
+
 /**
  * The one way a dataset is stored: the asset blob first, then the row, so a
  * crash between the two leaves an unreferenced blob (cleanup takes it),
  * never a row without its bytes. Content stored before returns its row
  * (its blob written again, which restores a lost file and costs nothing
  * against the quota, which already counts it); new content must fit the
- * quota. A `deletable` row gets a delete secret, returned once.
+ * quota. A `deletable` row gets a delete secret, returned once. Stores run
+ * one at a time in this process (oneStoreAtATime).
  */
-async function storeAsset(
+function storeAsset(
+  db: Db,
+  asset: Uint8Array,
+  row: Omit<DatasetRowData, "sha256" | "sizeBytes" | "deleteSecretHash">,
+  deletable: boolean,
+): Promise<StoredAsset> {
+  return oneStoreAtATime(() => storeAssetNow(db, asset, row, deletable));
+}
+
+async function storeAssetNow(
   db: Db,
   asset: Uint8Array,
   row: Omit<DatasetRowData, "sha256" | "sizeBytes" | "deleteSecretHash">,
@@ -243,8 +270,9 @@ export async function storedBytes(db: Db): Promise<number> {
 
 /**
  * Refuses a new blob that would take the server's stored datasets past its
- * quota (BLOB_QUOTA_BYTES). Checked before the blob is written; uploads
- * running at the same moment can overshoot by what they hold between them.
+ * quota (BLOB_QUOTA_BYTES). Checked before the blob is written, inside the
+ * process's one store queue, so concurrent uploads cannot overshoot it
+ * together (two server processes on one database still could).
  */
 async function assertRoom(db: Db, bytes: number): Promise<void> {
   const quota = blobQuotaBytes();
