@@ -20,7 +20,8 @@
 // measures capacity, and there latency is workers ÷ throughput.
 // --abusers adds clients that send malformed lease calls in a tight loop,
 // on connections of their own, from --abuse-lead-ms (default 2000) before
-// the workers start, so that the workers meet a flood under way; their
+// the workers start, so that the workers meet a flood under way; with
+// --abuse-reconnect they open a new connection for every call. Their
 // answers are counted apart from the workers'. Before
 // the measured sweep, the same workers run a small unmeasured one
 // (--warmup-trials, default 400) so that the figures are of a warm server
@@ -47,6 +48,7 @@ const options = readOptions(process.argv.slice(2), {
   rate: { env: "BENCH_RATE", fallback: "0" },
   abusers: { env: "BENCH_ABUSERS", fallback: "0" },
   "abuse-lead-ms": { env: "BENCH_ABUSE_LEAD_MS", fallback: "2000" },
+  "abuse-reconnect": { env: "BENCH_ABUSE_RECONNECT", fallback: "0" },
   "warmup-trials": { env: "BENCH_WARMUP_TRIALS", fallback: "400" },
   timeline: { env: "BENCH_TIMELINE", fallback: "0" },
 });
@@ -83,7 +85,10 @@ async function run(database) {
     // about three times the CPU per request.
     const agent = new http.Agent({ keepAlive: true, maxSockets: WORKERS });
     // The abusers are other clients: their own connections, never one an honest worker uses next.
-    const abuseAgent = new http.Agent({ keepAlive: true, maxSockets: Math.max(1, ABUSERS) });
+    const abuseAgent =
+      options["abuse-reconnect"] === "0"
+        ? new http.Agent({ keepAlive: true, maxSockets: Math.max(1, ABUSERS) })
+        : new http.Agent({ keepAlive: false });
     if (WARMUP_TRIALS > 0) await warmUp(server.url, (await createSweep(WARMUP_TRIALS)).sweep.id, agent);
     const { sweep, ownerSecret } = await createSweep(TRIALS);
 

@@ -228,7 +228,7 @@ describe.each(testDatabaseKinds())("lease fast path on %s", (kind) => {
   it("holds back repeated malformed calls on one connection, and only there", async () => {
     const db = await getDb();
     const { sweep } = await createSweep(db, config("slowdown", 1));
-    slowdown = { firstDelayMs: 150, maxDelayMs: 600 };
+    slowdown = { firstDelayMs: 150, maxDelayMs: 600, perAddressPerSecond: 1000 };
     const one = new http.Agent({ keepAlive: true, maxSockets: 1 });
     const other = new http.Agent({ keepAlive: true, maxSockets: 1 });
     try {
@@ -262,13 +262,63 @@ describe.each(testDatabaseKinds())("lease fast path on %s", (kind) => {
     }
   });
 
+  it("holds back a client that opens a new connection for every bad call, by its address, and never a good call", async () => {
+    const db = await getDb();
+    const { sweep } = await createSweep(db, config("slowdown by address", 2));
+    slowdown = { firstDelayMs: 1, maxDelayMs: 400, perAddressPerSecond: 5 };
+    try {
+      // agent: false is a fresh connection per call, so no connection ever has more than one strike.
+      const fresh = async (body: string) => {
+        const begin = performance.now();
+        const reply = await new Promise<number>((resolve, reject) => {
+          const request = http.request(
+            {
+              agent: false,
+              host: "127.0.0.1",
+              port,
+              path: `/api/sweeps/${sweep.id}/claim`,
+              method: "POST",
+              headers: { "content-type": "application/json" },
+            },
+            (response) => {
+              response.resume();
+              resolve(response.statusCode!);
+            },
+          );
+          request.on("error", reject);
+          request.end(body);
+        });
+        return { status: reply, ms: performance.now() - begin };
+      };
+      const early = [];
+      for (let i = 0; i < 5; i++) early.push(await fresh("{not json"));
+      expect(early.map((reply) => reply.status)).toEqual([400, 400, 400, 400, 400]);
+      // The sixth within the second is past the address's allowance: the longest delay, on a new connection too.
+      const sixth = await fresh("{not json");
+      expect(sixth.status).toBe(400);
+      expect(sixth.ms).toBeGreaterThanOrEqual(399);
+      // A good call from the same address, in the same window, is not held: it is answered before a held bad one.
+      const order: string[] = [];
+      await Promise.all([
+        fresh("{not json").then(() => order.push("bad")),
+        fresh(JSON.stringify({ workerId: "same-address" })).then((reply) => {
+          expect(reply.status).toBe(200);
+          order.push("good");
+        }),
+      ]);
+      expect(order).toEqual(["good", "bad"]);
+    } finally {
+      slowdown = null;
+    }
+  });
+
   it("reads the slow-down policy from the environment and doubles the delay up to its cap", () => {
-    expect(malformedSlowdownFromEnv({})).toEqual({ firstDelayMs: 50, maxDelayMs: 1000 });
+    expect(malformedSlowdownFromEnv({})).toEqual({ firstDelayMs: 50, maxDelayMs: 1000, perAddressPerSecond: 20 });
     expect(malformedSlowdownFromEnv({ INFLATION_LAB_MALFORMED_DELAY_MS: "0" })).toBeNull();
-    expect(malformedSlowdownFromEnv({ INFLATION_LAB_MALFORMED_DELAY_MS: "250" })).toEqual({ firstDelayMs: 50, maxDelayMs: 250 });
-    expect(malformedSlowdownFromEnv({ INFLATION_LAB_MALFORMED_DELAY_MS: "20" })).toEqual({ firstDelayMs: 20, maxDelayMs: 20 });
+    expect(malformedSlowdownFromEnv({ INFLATION_LAB_MALFORMED_DELAY_MS: "250" })).toMatchObject({ firstDelayMs: 50, maxDelayMs: 250 });
+    expect(malformedSlowdownFromEnv({ INFLATION_LAB_MALFORMED_DELAY_MS: "20" })).toMatchObject({ firstDelayMs: 20, maxDelayMs: 20 });
     expect(() => malformedSlowdownFromEnv({ INFLATION_LAB_MALFORMED_DELAY_MS: "soon" })).toThrow(/expected a number of milliseconds ≥ 0, got "soon"/);
-    const policy = { firstDelayMs: 50, maxDelayMs: 1000 };
+    const policy = { firstDelayMs: 50, maxDelayMs: 1000, perAddressPerSecond: 20 };
     const steps = [1, 2, 3, 4, 5, 6, 50];
     expect(steps.map((strikes) => malformedDelayMs(strikes, policy, () => 0))).toEqual([50, 100, 200, 400, 800, 1000, 1000]);
     expect(steps.map((strikes) => malformedDelayMs(strikes, policy, () => 0.5))).toEqual([62.5, 125, 250, 500, 1000, 1250, 1250]);

@@ -76,19 +76,26 @@ function send(response: ServerResponse, status: number, body: unknown, extraHead
 }
 
 /**
- * How a connection that keeps sending malformed lease calls is slowed
- * down. A client in a tight loop of bad calls would otherwise take a share
- * of the one server thread from the honest workers in proportion to how
- * fast it can send; answering its bad calls late (the first after
- * `firstDelayMs`, each next one on the same connection after twice as
- * long, up to `maxDelayMs`, each stretched by up to half at random) turns
- * that loop into about one call a second per connection. A well-formed call on the connection clears its count,
- * so an honest worker that meets one refusal (its trial gone with a
- * deleted sweep, say) waits only the first delay.
+ * How a client that keeps sending malformed lease calls is slowed down. A
+ * client in a tight loop of bad calls would otherwise take a share of the
+ * one server thread from the honest workers in proportion to how fast it
+ * can send; answering its bad calls late (the first after `firstDelayMs`,
+ * each next one on the same connection after twice as long, up to
+ * `maxDelayMs`, each stretched by up to half at random) turns that loop
+ * into about one call a second per connection. A well-formed call on the
+ * connection clears its count, so an honest worker that meets one refusal
+ * (its trial gone with a deleted sweep, say) waits only the first delay.
+ * A client that opens a new connection for every bad call starts each one
+ * with a clean count, so its address is counted too: past
+ * `perAddressPerSecond` malformed calls within a second of its first,
+ * every malformed answer to that address waits the longest delay. Only
+ * malformed answers are ever held, so honest workers that share the
+ * address (behind one NAT, or all on localhost) are not slowed.
  */
 export interface MalformedSlowdown {
   firstDelayMs: number;
   maxDelayMs: number;
+  perAddressPerSecond: number;
 }
 
 /** Statuses that say the call itself was wrong (unreadable, invalid, too large, naming nothing), not that it lost a race (409) or met a busy server (503). */
@@ -101,7 +108,7 @@ export function malformedSlowdownFromEnv(env: Record<string, string | undefined>
   if (!Number.isFinite(maxDelayMs) || maxDelayMs < 0) {
     throw new Error(`INFLATION_LAB_MALFORMED_DELAY_MS: expected a number of milliseconds ≥ 0, got "${raw}"`);
   }
-  return maxDelayMs === 0 ? null : { firstDelayMs: Math.min(50, maxDelayMs), maxDelayMs };
+  return maxDelayMs === 0 ? null : { firstDelayMs: Math.min(50, maxDelayMs), maxDelayMs, perAddressPerSecond: 20 };
 }
 
 /**
@@ -118,12 +125,33 @@ export function malformedDelayMs(strikes: number, policy: MalformedSlowdown | nu
 /** Consecutive malformed calls per connection; a closed connection's entry goes with it. */
 const strikesBySocket = new WeakMap<Socket, number>();
 
-/** Counts the answer against (or for) its connection and says how long to hold it back. */
+/** Malformed calls per client address in a one-second window that opens at its first; old windows are dropped as new ones open. */
+const ADDRESS_WINDOW_MS = 1000;
+const strikesByAddress = new Map<string, { since: number; count: number }>();
+let addressesSweptAt = 0;
+
+function addressStrikes(address: string, now: number): number {
+  if (now - addressesSweptAt > ADDRESS_WINDOW_MS) {
+    for (const [key, window] of strikesByAddress) if (now - window.since > ADDRESS_WINDOW_MS) strikesByAddress.delete(key);
+    addressesSweptAt = now;
+  }
+  let window = strikesByAddress.get(address);
+  if (!window || now - window.since > ADDRESS_WINDOW_MS) {
+    window = { since: now, count: 0 };
+    strikesByAddress.set(address, window);
+  }
+  window.count += 1;
+  return window.count;
+}
+
+/** Counts the answer against (or for) its connection and address and says how long to hold it back. */
 function holdBackMs(socket: Socket, status: number, policy: MalformedSlowdown | null): number {
   if (MALFORMED_STATUSES.has(status)) {
     const strikes = (strikesBySocket.get(socket) ?? 0) + 1;
     strikesBySocket.set(socket, strikes);
-    return malformedDelayMs(strikes, policy);
+    if (!policy) return 0;
+    const fromAddress = addressStrikes(socket.remoteAddress ?? "unknown", performance.now());
+    return fromAddress > policy.perAddressPerSecond ? malformedDelayMs(Infinity, policy) : malformedDelayMs(strikes, policy);
   }
   if (status < 300) strikesBySocket.delete(socket);
   return 0;
