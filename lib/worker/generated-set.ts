@@ -5,6 +5,7 @@ import { trainSweepVaeSet } from "@/lib/generator/vae";
 import { promiseCache } from "@/lib/promise-cache";
 import type { SweepConfig } from "@/lib/sweep/schema";
 import { encodeDatasetAsset, parseDatasetAsset, type ImageSet } from "@/lib/images/image-set";
+import type { POST as StorePreview } from "@/app/api/generated/route";
 import type { POST as RegisterForSweep } from "@/app/api/sweeps/[id]/generated/route";
 import { apiJson, type ResponseBody } from "@/lib/client/api";
 import { fetchSweepGenerated } from "./api";
@@ -59,7 +60,8 @@ export function trainGeneratedSet(config: GeneratorConfig, train: ImageSet, opti
   });
 }
 
-async function postSet(url: string, set: ImageSet, headers: Record<string, string>): Promise<ResponseBody<typeof RegisterForSweep>> {
+/** POSTs the set as a dataset asset; `Answer` is the JSON body of the route it goes to. */
+async function postSet<Answer>(url: string, set: ImageSet, headers: Record<string, string>): Promise<Answer> {
   try {
     return await apiJson(url, {
       method: "POST",
@@ -73,15 +75,19 @@ async function postSet(url: string, set: ImageSet, headers: Record<string, strin
 
 /** Registers a set for a sweep with a live lease; the server keeps the first one registered and answers with it. */
 export function registerForSweep(set: ImageSet, lease: LeaseProof, name: string, baseUrl = "") {
-  return postSet(`${baseUrl}/api/sweeps/${encodeURIComponent(lease.sweepId)}/generated?name=${encodeURIComponent(name)}`, set, {
-    "x-trial-id": lease.trialId,
-    "x-lease-token": lease.token,
-  });
+  return postSet<ResponseBody<typeof RegisterForSweep>>(
+    `${baseUrl}/api/sweeps/${encodeURIComponent(lease.sweepId)}/generated?name=${encodeURIComponent(name)}`,
+    set,
+    {
+      "x-trial-id": lease.trialId,
+      "x-lease-token": lease.token,
+    },
+  );
 }
 
 /** Stores the builder's preview, bound to no sweep until the sweep created from the builder names it. */
 export function storePreviewSet(set: ImageSet, config: GeneratorConfig, name: string, baseUrl = "") {
-  return postSet(`${baseUrl}/api/generated?key=${generatorKey(config)}&name=${encodeURIComponent(name)}`, set, {});
+  return postSet<ResponseBody<typeof StorePreview>>(`${baseUrl}/api/generated?key=${generatorKey(config)}&name=${encodeURIComponent(name)}`, set, {});
 }
 
 async function obtain(config: GeneratorConfig, train: ImageSet, options: GeneratorRunOptions): Promise<ImageSet> {
