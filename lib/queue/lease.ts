@@ -8,7 +8,8 @@ import type { SweepConfig } from "@/lib/sweep/schema";
 import { storedConfig } from "@/lib/sweep/stored-config";
 import { type LeaseSql, leaseSql } from "./lease-sql";
 import { type Progress, type TrialResult, trialMetricColumns } from "./schemas";
-import { countsFrom, type StatusCounts } from "./status";
+import { changingStatuses, countAfresh, countsChanged, countsVersion, keepCounts, keptCountsFor } from "./kept-counts";
+import type { StatusCounts } from "./status";
 
 /**
  * The lease protocol. Every state change is a conditional update whose row
@@ -84,7 +85,7 @@ export async function claimForWorker(db: Db, options: ClaimOptions): Promise<Wor
     if (result.claimed && result.claimed.attempt.number > MAX_ATTEMPT_HISTORY)
       await pruneAttempts(db, result.claimed.trial.id, result.claimed.attempt.number);
     let counts: StatusCounts;
-    if (result.claimed) counts = keptCountsFor(sweepId, { current: false }) ?? (await countAfresh(sql, sweepId));
+    if (result.claimed) counts = keptCountsFor(sweepId, { current: false }) ?? (await countAfresh(sweepId, (id) => sql.counts(id)));
     else counts = result.counts ? keepCounts(sweepId, result.counts, version) : idle!;
     return {
       claim: result.claimed,
@@ -110,66 +111,6 @@ async function pruneAttempts(db: Db, trialId: string, newest: number): Promise<v
   await db.attempt.deleteMany({
     where: { trialId, number: { lte: newest - MAX_ATTEMPT_HISTORY }, status: { notIn: ["running", "done"] } },
   });
-}
-
-/**
- * Counting walks every trial of a sweep (half a millisecond at 2,000
- * trials), and hundreds of workers claim many times a second, so counts
- * are kept per sweep:
- * - a claim that took a trial answers with counts at most half a second
- *   old (its worker does not use them);
- * - a claim that found nothing (its worker decides from the counts
- *   whether to wait or stop) uses kept counts only if no trial of the
- *   sweep changed status in this process since they were taken and they
- *   are under half a second old (for other processes on the same
- *   database); otherwise it counts afresh, in its own statement.
- * Every status change made here (and by import) bumps the sweep's version.
- */
-const COUNTS_MAX_AGE_MS = 500;
-const keptCounts = new Map<string, { at: number; version: number; counts: StatusCounts }>();
-const countsVersions = new Map<string, number>();
-
-function countsVersion(sweepId: string): number {
-  return countsVersions.get(sweepId) ?? 0;
-}
-
-/** Runs an owner action that changes statuses; the sweep's kept counts are stale once it is done. */
-async function changing<T>(sweepId: string, work: Promise<T>): Promise<T> {
-  try {
-    return await work;
-  } finally {
-    countsChanged(sweepId);
-  }
-}
-
-/** Says that trials of the sweep changed status, so kept counts no longer describe it. */
-export function countsChanged(sweepId: string): void {
-  const next = countsVersion(sweepId) + 1;
-  countsVersions.delete(sweepId);
-  if (countsVersions.size >= 10_000) countsVersions.delete(countsVersions.keys().next().value!);
-  countsVersions.set(sweepId, next);
-}
-
-function keptCountsFor(sweepId: string, { current }: { current: boolean }): StatusCounts | null {
-  const kept = keptCounts.get(sweepId);
-  if (!kept || Date.now() - kept.at >= COUNTS_MAX_AGE_MS) return null;
-  if (current && kept.version !== countsVersion(sweepId)) return null;
-  return kept.counts;
-}
-
-/** `version` is the sweep's version from before the count began: a change made meanwhile leaves them stale. */
-function keepCounts(sweepId: string, pairs: Record<string, number>, version: number): StatusCounts {
-  const counts = countsFrom(Object.entries(pairs));
-  keptCounts.delete(sweepId);
-  if (keptCounts.size >= 1000) keptCounts.delete(keptCounts.keys().next().value!);
-  keptCounts.set(sweepId, { at: Date.now(), version, counts });
-  return counts;
-}
-
-async function countAfresh(sql: LeaseSql, sweepId: string): Promise<StatusCounts> {
-  const version = countsVersion(sweepId);
-  const pairs = await sql.counts(sweepId);
-  return pairs ? keepCounts(sweepId, pairs, version) : countsFrom([]);
 }
 
 /** The claim alone (tests and tools); null when nothing is claimable. */
@@ -311,7 +252,7 @@ function idChunks(trialIds: string[] | undefined): (string[] | undefined)[] {
 /** Owner action: stops queued and running trials. Running workers learn it at their next heartbeat. */
 export async function cancelTrials(db: Db, options: SelectionOptions): Promise<{ cancelled: number }> {
   const now = options.now ?? new Date();
-  return changing(
+  return changingStatuses(
     options.sweepId,
     db.$transaction(async (tx) => {
       let count = 0;
@@ -347,7 +288,7 @@ export async function cancelTrials(db: Db, options: SelectionOptions): Promise<{
  * the accepted one included, stay as history.
  */
 export async function requeueTrials(db: Db, options: SelectionOptions & { resetDone?: boolean }): Promise<{ requeued: number; reset: number }> {
-  return changing(
+  return changingStatuses(
     options.sweepId,
     db.$transaction(async (tx) => {
       let count = 0;
@@ -393,7 +334,7 @@ export async function rotateRunLink(db: Db, options: { sweepId: string; newId: s
   const now = options.now ?? new Date();
   const { sweepId, newId } = options;
   const postgres = rawSqlOf(db).kind === "postgres";
-  return changing(
+  return changingStatuses(
     sweepId,
     db.$transaction(async (tx) => {
       if (postgres) await tx.$queryRawUnsafe('SELECT "id" FROM "Trial" WHERE "sweepId" = $1 ORDER BY "id" FOR UPDATE', sweepId);

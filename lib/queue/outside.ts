@@ -1,7 +1,8 @@
 import "server-only";
 import type { Db } from "@/lib/db/client";
 import { randomId } from "@/lib/ids";
-import { countsChanged, resultHash } from "./lease";
+import { countsChanged } from "./kept-counts";
+import { resultHash } from "./lease";
 
 /**
  * Results measured outside the app (imports, a result posted by a script)
