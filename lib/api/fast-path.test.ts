@@ -13,7 +13,15 @@ import { createSweep } from "@/lib/repo/sweeps";
 import { sweepConfigSchema } from "@/lib/sweep/schema";
 import { testDatabaseKinds } from "@/lib/testing/databases";
 import { useRouteDatabase } from "@/lib/testing/route-database";
-import { fastRouteFor, type MalformedSlowdown, malformedDelayMs, malformedSlowdownFromEnv, serveFastPath } from "./fast-path";
+import {
+  clientAddress,
+  fastRouteFor,
+  forgetAddressStrikes,
+  type MalformedSlowdown,
+  malformedDelayMs,
+  malformedSlowdownFromEnv,
+  serveFastPath,
+} from "./fast-path";
 
 // Bodies are compared field by field; `any` keeps that readable.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -266,6 +274,7 @@ describe.each(testDatabaseKinds())("lease fast path on %s", (kind) => {
     const db = await getDb();
     const { sweep } = await createSweep(db, config("slowdown by address", 2));
     slowdown = { firstDelayMs: 1, maxDelayMs: 400, perAddressPerSecond: 5 };
+    forgetAddressStrikes(); // the bad calls of earlier tests came from this address too
     try {
       // agent: false is a fresh connection per call, so no connection ever has more than one strike.
       const fresh = async (body: string) => {
@@ -310,6 +319,20 @@ describe.each(testDatabaseKinds())("lease fast path on %s", (kind) => {
     } finally {
       slowdown = null;
     }
+  });
+
+  it("counts a client by the connection's peer, or by what a trusted proxy saw", () => {
+    const request = (forwarded?: string) => ({
+      headers: forwarded === undefined ? {} : { "x-forwarded-for": forwarded },
+      socket: { remoteAddress: "10.0.0.2" },
+    });
+    const trusted = { INFLATION_LAB_TRUST_PROXY: "1" } as unknown as NodeJS.ProcessEnv;
+    const untrusted = {} as NodeJS.ProcessEnv;
+    expect(clientAddress(request("203.0.113.7") as never, untrusted)).toBe("10.0.0.2"); // anyone can send the header
+    expect(clientAddress(request() as never, trusted)).toBe("10.0.0.2");
+    expect(clientAddress(request("203.0.113.7") as never, trusted)).toBe("203.0.113.7");
+    // The client may prepend whatever it likes; the proxy's own entry is the last.
+    expect(clientAddress(request("1.2.3.4, 203.0.113.7") as never, trusted)).toBe("203.0.113.7");
   });
 
   it("reads the slow-down policy from the environment and doubles the delay up to its cap", () => {

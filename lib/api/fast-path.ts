@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import type { z } from "zod";
 import { checkId, checkJsonHeaders, DEFAULT_BODY_LIMIT, parseJsonText } from "@/lib/api/request";
+import { trustsProxy } from "@/lib/api/origin";
 import { describeError } from "@/lib/api/respond";
 import { PayloadTooLargeError } from "@/lib/errors";
 import { type LeaseOperation, leaseOperations } from "./lease-handlers";
@@ -130,6 +131,11 @@ const ADDRESS_WINDOW_MS = 1000;
 const strikesByAddress = new Map<string, { since: number; count: number }>();
 let addressesSweptAt = 0;
 
+/** Forgets every address's count (tests: each starts with clean windows, whatever ran before it). */
+export function forgetAddressStrikes(): void {
+  strikesByAddress.clear();
+}
+
 function addressStrikes(address: string, now: number): number {
   if (now - addressesSweptAt > ADDRESS_WINDOW_MS) {
     for (const [key, window] of strikesByAddress) if (now - window.since > ADDRESS_WINDOW_MS) strikesByAddress.delete(key);
@@ -144,13 +150,29 @@ function addressStrikes(address: string, now: number): number {
   return window.count;
 }
 
-/** Counts the answer against (or for) its connection and address and says how long to hold it back. */
-function holdBackMs(socket: Socket, status: number, policy: MalformedSlowdown | null): number {
+/**
+ * The client's address: the connection's peer, or behind a trusted proxy
+ * (INFLATION_LAB_TRUST_PROXY=1) the address that proxy saw, the last entry
+ * of X-Forwarded-For (the ones before it are the client's own say).
+ */
+export function clientAddress(request: Pick<IncomingMessage, "headers" | "socket">, env: NodeJS.ProcessEnv = process.env): string {
+  const forwarded = request.headers["x-forwarded-for"];
+  const list = Array.isArray(forwarded) ? forwarded.join(",") : forwarded;
+  if (list && trustsProxy(env)) {
+    const last = list.split(",").at(-1)!.trim();
+    if (last !== "") return last;
+  }
+  return request.socket.remoteAddress ?? "unknown";
+}
+
+/** Counts the answer against (or for) its connection and client and says how long to hold it back. */
+function holdBackMs(request: IncomingMessage, status: number, policy: MalformedSlowdown | null): number {
+  const { socket } = request;
   if (MALFORMED_STATUSES.has(status)) {
     const strikes = (strikesBySocket.get(socket) ?? 0) + 1;
     strikesBySocket.set(socket, strikes);
     if (!policy) return 0;
-    const fromAddress = addressStrikes(socket.remoteAddress ?? "unknown", performance.now());
+    const fromAddress = addressStrikes(clientAddress(request), performance.now());
     return fromAddress > policy.perAddressPerSecond ? malformedDelayMs(Infinity, policy) : malformedDelayMs(strikes, policy);
   }
   if (status < 300) strikesBySocket.delete(socket);
@@ -163,7 +185,7 @@ const productionSlowdown = malformedSlowdownFromEnv();
  * Answers `request` when it is a lease call and says so (true); false
  * leaves it untouched for Next. `extraHeaders` are the headers every
  * response of the app carries (security-headers.mjs); `slowdown` is how
- * repeated malformed calls on one connection are held back (the
+ * repeated malformed calls from one client are held back (the
  * environment's policy unless given; null answers them all at once).
  */
 export async function serveFastPath(
@@ -190,7 +212,7 @@ export async function serveFastPath(
     if (request.destroyed && !request.complete) return true; // the client went away mid-body
     ({ status, body } = describeError(error));
   }
-  const delay = holdBackMs(request.socket, status, slowdown);
+  const delay = holdBackMs(request, status, slowdown);
   if (delay > 0) {
     await new Promise((resolve) => setTimeout(resolve, delay));
     if (response.destroyed || request.socket.destroyed) return true;
