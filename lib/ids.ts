@@ -16,6 +16,7 @@ function secureRandomBytes(count: number): Buffer {
     poolOffset = 0;
   }
   const bytes = Buffer.from(POOL.subarray(poolOffset, poolOffset + count)); // a copy: the pool is refilled later
+  POOL.fill(0, poolOffset, poolOffset + count); // a handed-out secret does not linger in the pool
   poolOffset += count;
   return bytes;
 }

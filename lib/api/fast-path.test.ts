@@ -14,6 +14,7 @@ import { sweepConfigSchema } from "@/lib/sweep/schema";
 import { testDatabaseKinds } from "@/lib/testing/databases";
 import { useRouteDatabase } from "@/lib/testing/route-database";
 import {
+  addressGroup,
   clientAddress,
   fastRouteFor,
   forgetAddressStrikes,
@@ -236,7 +237,7 @@ describe.each(testDatabaseKinds())("lease fast path on %s", (kind) => {
   it("holds back repeated malformed calls on one connection, and only there", async () => {
     const db = await getDb();
     const { sweep } = await createSweep(db, config("slowdown", 1));
-    slowdown = { firstDelayMs: 150, maxDelayMs: 600, perAddressPerSecond: 1000 };
+    slowdown = { firstDelayMs: 150, maxDelayMs: 600, perAddressPerSecond: 1000, addressWindowMs: 1000 };
     const one = new http.Agent({ keepAlive: true, maxSockets: 1 });
     const other = new http.Agent({ keepAlive: true, maxSockets: 1 });
     try {
@@ -273,7 +274,8 @@ describe.each(testDatabaseKinds())("lease fast path on %s", (kind) => {
   it("holds back a client that opens a new connection for every bad call, by its address, and never a good call", async () => {
     const db = await getDb();
     const { sweep } = await createSweep(db, config("slowdown by address", 2));
-    slowdown = { firstDelayMs: 1, maxDelayMs: 400, perAddressPerSecond: 5 };
+    // A long window: the test's calls all fall in it however slowly this machine runs them.
+    slowdown = { firstDelayMs: 1, maxDelayMs: 400, perAddressPerSecond: 5, addressWindowMs: 60_000 };
     forgetAddressStrikes(); // the bad calls of earlier tests came from this address too
     try {
       // agent: false is a fresh connection per call, so no connection ever has more than one strike.
@@ -321,6 +323,73 @@ describe.each(testDatabaseKinds())("lease fast path on %s", (kind) => {
     }
   });
 
+  it("counts IPv4 addresses as they are and IPv6 ones by their /64", () => {
+    expect(addressGroup("203.0.113.7")).toBe("203.0.113.7");
+    expect(addressGroup("::ffff:203.0.113.7")).toBe("203.0.113.7");
+    expect(addressGroup("2001:db8:1:2:aaaa:bbbb:cccc:dddd")).toBe("2001:db8:1:2::/64");
+    expect(addressGroup("2001:DB8:1:2::99")).toBe("2001:db8:1:2::/64");
+    expect(addressGroup("2001:db8::1")).toBe("2001:db8:0:0::/64");
+    expect(addressGroup("fe80::1%eth0")).toBe("fe80:0:0:0::/64");
+    expect(addressGroup("::1")).toBe("0:0:0:0::/64");
+  });
+
+  it("behind a trusted proxy counts only the address, not the proxy's pooled connections", async () => {
+    const db = await getDb();
+    const { sweep } = await createSweep(db, config("behind a proxy", 1));
+    slowdown = { firstDelayMs: 100, maxDelayMs: 800, perAddressPerSecond: 1000, addressWindowMs: 1000 };
+    process.env.INFLATION_LAB_TRUST_PROXY = "1";
+    const pooled = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const bad = (client: string) =>
+        call(`/api/sweeps/${sweep.id}/claim`, "{not json", { "content-type": "application/json", "x-forwarded-for": client }, "POST", pooled);
+      // Three different clients' bad calls on one pooled connection: none inherits the others' strikes.
+      await bad("198.51.100.1");
+      await bad("198.51.100.2");
+      const order: string[] = [];
+      await Promise.all([
+        bad("198.51.100.3").then(() => order.push("third")), // 100 to 150 ms, not the 400 to 600 of a third strike
+        new Promise((resolve) => setTimeout(resolve, 350)).then(() => order.push("timer")),
+      ]);
+      expect(order).toEqual(["third", "timer"]);
+    } finally {
+      delete process.env.INFLATION_LAB_TRUST_PROXY;
+      slowdown = null;
+      pooled.destroy();
+    }
+  });
+
+  it("counts a guessed lease token as malformed, but not a lease lost in a race", async () => {
+    const db = await getDb();
+    const { sweep } = await createSweep(db, config("guessed token", 1));
+    slowdown = { firstDelayMs: 300, maxDelayMs: 300, perAddressPerSecond: 1000, addressWindowMs: 1000 };
+    const one = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const claim = await call(`/api/sweeps/${sweep.id}/claim`, JSON.stringify({ workerId: "racer" }), undefined, "POST", one);
+      const { id } = claim.body.trial;
+      const begin = performance.now();
+      const guessed = await call(`/api/trials/${id}/heartbeat`, JSON.stringify({ token: "g".repeat(32) }), undefined, "POST", one);
+      expect(guessed.status).toBe(409);
+      expect(guessed.body.error).toBe("this token holds no lease on this trial");
+      expect(performance.now() - begin).toBeGreaterThanOrEqual(299);
+      // The real token after its lease was released: a lost lease, answered before a 250 ms timer (not held 300 ms).
+      const released = await call(`/api/trials/${id}/release`, JSON.stringify({ token: claim.body.lease.token }), undefined, "POST", one);
+      expect(released.status).toBe(200);
+      const order: string[] = [];
+      await Promise.all([
+        call(`/api/trials/${id}/heartbeat`, JSON.stringify({ token: claim.body.lease.token }), undefined, "POST", one).then((reply) => {
+          expect(reply.status).toBe(409);
+          expect(reply.body.error).toMatch(/no longer held/);
+          order.push("lost");
+        }),
+        new Promise((resolve) => setTimeout(resolve, 250)).then(() => order.push("timer")),
+      ]);
+      expect(order).toEqual(["lost", "timer"]);
+    } finally {
+      slowdown = null;
+      one.destroy();
+    }
+  });
+
   it("counts a client by the connection's peer, or by what a trusted proxy saw", () => {
     const request = (forwarded?: string) => ({
       headers: forwarded === undefined ? {} : { "x-forwarded-for": forwarded },
@@ -336,12 +405,16 @@ describe.each(testDatabaseKinds())("lease fast path on %s", (kind) => {
   });
 
   it("reads the slow-down policy from the environment and doubles the delay up to its cap", () => {
-    expect(malformedSlowdownFromEnv({})).toEqual({ firstDelayMs: 50, maxDelayMs: 1000, perAddressPerSecond: 20 });
+    expect(malformedSlowdownFromEnv({})).toEqual({ firstDelayMs: 50, maxDelayMs: 1000, perAddressPerSecond: 20, addressWindowMs: 1000 });
     expect(malformedSlowdownFromEnv({ INFLATION_LAB_MALFORMED_DELAY_MS: "0" })).toBeNull();
     expect(malformedSlowdownFromEnv({ INFLATION_LAB_MALFORMED_DELAY_MS: "250" })).toMatchObject({ firstDelayMs: 50, maxDelayMs: 250 });
     expect(malformedSlowdownFromEnv({ INFLATION_LAB_MALFORMED_DELAY_MS: "20" })).toMatchObject({ firstDelayMs: 20, maxDelayMs: 20 });
-    expect(() => malformedSlowdownFromEnv({ INFLATION_LAB_MALFORMED_DELAY_MS: "soon" })).toThrow(/expected a number of milliseconds ≥ 0, got "soon"/);
-    const policy = { firstDelayMs: 50, maxDelayMs: 1000, perAddressPerSecond: 20 };
+    expect(() => malformedSlowdownFromEnv({ INFLATION_LAB_MALFORMED_DELAY_MS: "soon" })).toThrow(
+      /expected a number of milliseconds from 0 to 60000, got "soon"/,
+    );
+    // setTimeout would fire at once for 2^31 ms and more: refused.
+    expect(() => malformedSlowdownFromEnv({ INFLATION_LAB_MALFORMED_DELAY_MS: "3000000000" })).toThrow(/from 0 to 60000/);
+    const policy = { firstDelayMs: 50, maxDelayMs: 1000, perAddressPerSecond: 20, addressWindowMs: 1000 };
     const steps = [1, 2, 3, 4, 5, 6, 50];
     expect(steps.map((strikes) => malformedDelayMs(strikes, policy, () => 0))).toEqual([50, 100, 200, 400, 800, 1000, 1000]);
     expect(steps.map((strikes) => malformedDelayMs(strikes, policy, () => 0.5))).toEqual([62.5, 125, 250, 500, 1000, 1250, 1250]);

@@ -88,28 +88,35 @@ function send(response: ServerResponse, status: number, body: unknown, extraHead
  * (its trial gone with a deleted sweep, say) waits only the first delay.
  * A client that opens a new connection for every bad call starts each one
  * with a clean count, so its address is counted too: past
- * `perAddressPerSecond` malformed calls within a second of its first,
- * every malformed answer to that address waits the longest delay. Only
- * malformed answers are ever held, so honest workers that share the
- * address (behind one NAT, or all on localhost) are not slowed.
+ * `perAddressPerSecond` malformed calls within `addressWindowMs` of its
+ * first, every malformed answer to that address waits the longest delay
+ * (IPv6 addresses count by their /64, which one host can rotate within).
+ * Only malformed answers are ever held, so honest workers that share the
+ * address (behind one NAT, or all on localhost) are not slowed. Behind a
+ * trusted proxy, whose pooled connections carry many clients, only the
+ * address counts.
  */
 export interface MalformedSlowdown {
   firstDelayMs: number;
   maxDelayMs: number;
   perAddressPerSecond: number;
+  addressWindowMs: number;
 }
 
 /** Statuses that say the call itself was wrong (unreadable, invalid, too large, naming nothing), not that it lost a race (409) or met a busy server (503). */
 const MALFORMED_STATUSES = new Set([400, 404, 413, 415, 422]);
 
+/** The longest delay the setting may ask for: setTimeout fires at once past 2^31 - 1 ms, and a minute is plenty. */
+const MAX_SETTING_MS = 60_000;
+
 /** The production policy: `INFLATION_LAB_MALFORMED_DELAY_MS` caps the delay (default 1000; 0 turns the slow-down off). */
 export function malformedSlowdownFromEnv(env: Record<string, string | undefined> = process.env): MalformedSlowdown | null {
   const raw = env.INFLATION_LAB_MALFORMED_DELAY_MS;
   const maxDelayMs = raw === undefined || raw.trim() === "" ? 1000 : Number(raw);
-  if (!Number.isFinite(maxDelayMs) || maxDelayMs < 0) {
-    throw new Error(`INFLATION_LAB_MALFORMED_DELAY_MS: expected a number of milliseconds ≥ 0, got "${raw}"`);
+  if (!Number.isFinite(maxDelayMs) || maxDelayMs < 0 || maxDelayMs > MAX_SETTING_MS) {
+    throw new Error(`INFLATION_LAB_MALFORMED_DELAY_MS: expected a number of milliseconds from 0 to ${MAX_SETTING_MS}, got "${raw}"`);
   }
-  return maxDelayMs === 0 ? null : { firstDelayMs: Math.min(50, maxDelayMs), maxDelayMs, perAddressPerSecond: 20 };
+  return maxDelayMs === 0 ? null : { firstDelayMs: Math.min(50, maxDelayMs), maxDelayMs, perAddressPerSecond: 20, addressWindowMs: 1000 };
 }
 
 /**
@@ -126,8 +133,7 @@ export function malformedDelayMs(strikes: number, policy: MalformedSlowdown | nu
 /** Consecutive malformed calls per connection; a closed connection's entry goes with it. */
 const strikesBySocket = new WeakMap<Socket, number>();
 
-/** Malformed calls per client address in a one-second window that opens at its first; old windows are dropped as new ones open. */
-const ADDRESS_WINDOW_MS = 1000;
+/** Malformed calls per client address in a window that opens at its first; old windows are dropped as new ones open. */
 const strikesByAddress = new Map<string, { since: number; count: number }>();
 let addressesSweptAt = 0;
 
@@ -136,18 +142,33 @@ export function forgetAddressStrikes(): void {
   strikesByAddress.clear();
 }
 
-function addressStrikes(address: string, now: number): number {
-  if (now - addressesSweptAt > ADDRESS_WINDOW_MS) {
-    for (const [key, window] of strikesByAddress) if (now - window.since > ADDRESS_WINDOW_MS) strikesByAddress.delete(key);
+function addressStrikes(address: string, now: number, windowMs: number): number {
+  if (now - addressesSweptAt > windowMs) {
+    for (const [key, window] of strikesByAddress) if (now - window.since > windowMs) strikesByAddress.delete(key);
     addressesSweptAt = now;
   }
   let window = strikesByAddress.get(address);
-  if (!window || now - window.since > ADDRESS_WINDOW_MS) {
+  if (!window || now - window.since > windowMs) {
     window = { since: now, count: 0 };
     strikesByAddress.set(address, window);
   }
   window.count += 1;
   return window.count;
+}
+
+/** What an address counts as: IPv4 (also when mapped into IPv6) as it is, IPv6 by its /64. */
+export function addressGroup(address: string): string {
+  const plain = address.split("%")[0]!.toLowerCase(); // drop a zone id
+  if (plain.startsWith("::ffff:") && plain.includes(".")) return plain.slice(7);
+  if (!plain.includes(":")) return plain;
+  const [head = "", tail] = plain.split("::");
+  const front = head === "" ? [] : head.split(":");
+  const back = tail === undefined || tail === "" ? [] : tail.split(":");
+  const groups = tail === undefined ? front : [...front, ...Array<string>(Math.max(0, 8 - front.length - back.length)).fill("0"), ...back];
+  return `${groups
+    .slice(0, 4)
+    .map((group) => (Number.parseInt(group, 16) || 0).toString(16))
+    .join(":")}::/64`;
 }
 
 /**
@@ -165,14 +186,19 @@ export function clientAddress(request: Pick<IncomingMessage, "headers" | "socket
   return request.socket.remoteAddress ?? "unknown";
 }
 
+/** The error text of a heartbeat, complete, fail or release with a token that never held a lease on the trial (a guess, not a lost race). */
+const UNKNOWN_TOKEN = "this token holds no lease on this trial";
+
 /** Counts the answer against (or for) its connection and client and says how long to hold it back. */
-function holdBackMs(request: IncomingMessage, status: number, policy: MalformedSlowdown | null): number {
+function holdBackMs(request: IncomingMessage, status: number, body: unknown, policy: MalformedSlowdown | null): number {
   const { socket } = request;
-  if (MALFORMED_STATUSES.has(status)) {
-    const strikes = (strikesBySocket.get(socket) ?? 0) + 1;
-    strikesBySocket.set(socket, strikes);
+  const malformed = MALFORMED_STATUSES.has(status) || (status === 409 && (body as { error?: unknown } | null)?.error === UNKNOWN_TOKEN);
+  if (malformed) {
+    const behindProxy = trustsProxy();
+    const strikes = behindProxy ? 1 : (strikesBySocket.get(socket) ?? 0) + 1;
+    if (!behindProxy) strikesBySocket.set(socket, strikes);
     if (!policy) return 0;
-    const fromAddress = addressStrikes(clientAddress(request), performance.now());
+    const fromAddress = addressStrikes(addressGroup(clientAddress(request)), performance.now(), policy.addressWindowMs);
     return fromAddress > policy.perAddressPerSecond ? malformedDelayMs(Infinity, policy) : malformedDelayMs(strikes, policy);
   }
   if (status < 300) strikesBySocket.delete(socket);
@@ -212,7 +238,7 @@ export async function serveFastPath(
     if (request.destroyed && !request.complete) return true; // the client went away mid-body
     ({ status, body } = describeError(error));
   }
-  const delay = holdBackMs(request, status, slowdown);
+  const delay = holdBackMs(request, status, body, slowdown);
   if (delay > 0) {
     await new Promise((resolve) => setTimeout(resolve, delay));
     if (response.destroyed || request.socket.destroyed) return true;

@@ -61,7 +61,7 @@ export function resultHash(result: unknown): string {
  * What a worker's claim gets: a claimable trial with a new lease (of the
  * first queued trial in the sweep's order and the longest-lapsed lease,
  * whichever comes first in that order), the sweep's config and its status
- * counts (see below for how fresh). A lapsed lease counts as a failed
+ * counts (how fresh: kept-counts.ts). A lapsed lease counts as a failed
  * attempt; a trial that has used up its attempts that way is marked
  * failed instead and the claim goes on to the next. `workerId` registers
  * the worker (or records that it was seen) in the same step.
