@@ -7,6 +7,7 @@ import type { SweepConfig } from "@/lib/sweep/schema";
 import { datasetAssetSize, encodeDatasetAsset, type ImageSet } from "@/lib/images/image-set";
 import { blobQuotaBytes, putBlob, removeBlob, sha256Of, uploadMaxBytes } from "@/lib/datasets/store";
 import { hashSecret, randomId, secretMatches } from "@/lib/ids";
+import { FifoLock } from "@/lib/fifo-lock";
 
 type DatasetRow = NonNullable<Awaited<ReturnType<Db["dataset"]["findUnique"]>>>;
 
@@ -42,21 +43,19 @@ export interface SaveUploadInput {
 type DatasetRowData = Parameters<Db["dataset"]["create"]>[0]["data"];
 type StoredAsset = { dataset: DatasetView; sha256: string; created: boolean; deleteSecret: string | null };
 
-const STORE_QUEUE = Symbol.for("inflation-lab.dataset-store-queue");
+const STORE_LOCK = Symbol.for("inflation-lab.dataset-store-lock");
 
 /**
- * Runs `work` after every store this process started before it has
- * finished. The quota check and the insert it allows must not interleave
- * with another store's, or two uploads that each fit could both be let in
- * and together overshoot. One queue for the process (on globalThis: Next
- * may load this module once per route bundle); uploads are rare and the
- * work is a blob write and two statements, so waiting costs little.
+ * The process's one lock for storing datasets. The quota check and the
+ * insert it allows must not interleave with another store's, or two
+ * uploads that each fit could both be let in and together overshoot. On
+ * globalThis: Next may load this module once per route bundle. Uploads are
+ * rare and the work is a blob write and two statements, so waiting costs
+ * little.
  */
-function oneStoreAtATime<T>(work: () => Promise<T>): Promise<T> {
-  const scope = globalThis as { [STORE_QUEUE]?: Promise<unknown> };
-  const run = (scope[STORE_QUEUE] ?? Promise.resolve()).then(work, work);
-  scope[STORE_QUEUE] = run.catch(() => undefined);
-  return run;
+function storeLock(): FifoLock {
+  const scope = globalThis as { [STORE_LOCK]?: FifoLock };
+  return (scope[STORE_LOCK] ??= new FifoLock());
 }
 
 /**
@@ -66,7 +65,7 @@ function oneStoreAtATime<T>(work: () => Promise<T>): Promise<T> {
  * (its blob written again, which restores a lost file and costs nothing
  * against the quota, which already counts it); new content must fit the
  * quota. A `deletable` row gets a delete secret, returned once. Stores run
- * one at a time in this process (oneStoreAtATime).
+ * one at a time in this process (storeLock).
  */
 function storeAsset(
   db: Db,
@@ -74,7 +73,7 @@ function storeAsset(
   row: Omit<DatasetRowData, "sha256" | "sizeBytes" | "deleteSecretHash">,
   deletable: boolean,
 ): Promise<StoredAsset> {
-  return oneStoreAtATime(() => storeAssetNow(db, asset, row, deletable));
+  return storeLock().run(() => storeAssetNow(db, asset, row, deletable));
 }
 
 async function storeAssetNow(

@@ -1,5 +1,6 @@
 import type { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import type { Database } from "better-sqlite3";
+import { FifoLock } from "@/lib/fifo-lock";
 
 type Adapter = Awaited<ReturnType<PrismaBetterSQLite3["connect"]>>;
 type Transaction = Awaited<ReturnType<Adapter["startTransaction"]>>;
@@ -19,19 +20,6 @@ export function sqliteSynchronous(value = process.env.INFLATION_LAB_SQLITE_SYNC)
   if (wanted === "" || wanted === "normal") return "NORMAL";
   if (wanted === "full") return "FULL";
   throw new Error(`INFLATION_LAB_SQLITE_SYNC must be "normal" or "full"; got "${value}"`);
-}
-
-/** A FIFO lock: each `acquire` resolves once every earlier holder has released. */
-class FifoLock {
-  private tail: Promise<void> = Promise.resolve();
-
-  acquire(): Promise<() => void> {
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    const ready = this.tail.then(() => release);
-    this.tail = this.tail.then(() => held);
-    return ready;
-  }
 }
 
 /**
