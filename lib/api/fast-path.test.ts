@@ -13,16 +13,8 @@ import { createSweep } from "@/lib/repo/sweeps";
 import { sweepConfigSchema } from "@/lib/sweep/schema";
 import { testDatabaseKinds } from "@/lib/testing/databases";
 import { useRouteDatabase } from "@/lib/testing/route-database";
-import {
-  addressGroup,
-  clientAddress,
-  fastRouteFor,
-  forgetAddressStrikes,
-  type MalformedSlowdown,
-  malformedDelayMs,
-  malformedSlowdownFromEnv,
-  serveFastPath,
-} from "./fast-path";
+import { fastRouteFor, serveFastPath } from "./fast-path";
+import { addressGroup, clientAddress, forgetAddressStrikes, type MalformedSlowdown, malformedDelayMs, malformedSlowdownFromEnv } from "./slowdown";
 
 // Bodies are compared field by field; `any` keeps that readable.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

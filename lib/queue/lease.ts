@@ -118,12 +118,15 @@ export async function claimNextTrial(db: Db, options: ClaimOptions): Promise<Cla
   return (await claimForWorker(db, options)).claim;
 }
 
+/** A token that never held a lease on the trial: a guess or a mix-up, not a lease lost in a race (lib/api/slowdown.ts counts it). */
+export const UNKNOWN_TOKEN_MESSAGE = "this token holds no lease on this trial";
+
 async function attemptForToken(db: Db, trialId: string, token: string) {
   const attempt = await db.attempt.findUnique({ where: { token } });
   if (!attempt || attempt.trialId !== trialId) {
     const trialExists = await db.trial.count({ where: { id: trialId } });
     if (!trialExists) throw new NotFoundError("trial");
-    throw new ConflictError("this token holds no lease on this trial");
+    throw new ConflictError(UNKNOWN_TOKEN_MESSAGE);
   }
   return attempt;
 }
