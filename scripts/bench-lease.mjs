@@ -264,12 +264,14 @@ async function run(database) {
       return `${op.padEnd(9)} ${String(values.length).padStart(6)}  p50 ${percentile(sorted, 0.5).toFixed(1).padStart(8)} ms  p99 ${percentile(sorted, 0.99).toFixed(1).padStart(8)} ms`;
     });
     const client = process.cpuUsage(cpuStart);
-    const perSecond = new Map();
-    for (const [begin] of timeline) {
+    // Latencies by the second of the run each call started in: the busiest whole second, and --timeline.
+    const bySecond = new Map();
+    for (const [begin, ms] of timeline) {
       const second = Math.floor((begin - started) / 1000);
-      perSecond.set(second, (perSecond.get(second) ?? 0) + 1);
+      if (!bySecond.has(second)) bySecond.set(second, []);
+      bySecond.get(second).push(ms);
     }
-    const fullSeconds = [...perSecond].filter(([second]) => second < Math.floor(seconds)).map(([, n]) => n);
+    const fullSeconds = [...bySecond].filter(([second]) => second < Math.floor(seconds)).map(([, values]) => values.length);
     const load = RATE > 0 ? `paced at ${RATE} calls/s` : `closed loop, think ${THINK_MS} ms`;
     console.log(`\n== ${database}: ${exported.trials.length} trials, ${WORKERS} workers, ${load}, ${ABUSERS} abusers ==`);
     console.log(
@@ -285,14 +287,8 @@ async function run(database) {
       );
     }
     console.log(`exactly once: ${exact} / ${exported.trials.length} trials done once with the accepted result`);
-    if (options.timeline !== "0" && timeline.length > 0) {
-      const seconds = new Map();
-      for (const [begin, ms] of timeline) {
-        const second = Math.floor((begin - started) / 1000);
-        if (!seconds.has(second)) seconds.set(second, []);
-        seconds.get(second).push(ms);
-      }
-      for (const [second, values] of seconds) {
+    if (options.timeline !== "0") {
+      for (const [second, values] of bySecond) {
         values.sort((a, b) => a - b);
         console.log(
           `  t=${String(second).padStart(3)} s ${String(values.length).padStart(5)} calls  p50 ${percentile(values, 0.5).toFixed(1).padStart(7)} ms  p99 ${percentile(values, 0.99).toFixed(1).padStart(7)} ms`,
